@@ -1,0 +1,30 @@
+"""The REST API root: /api/v1/. Each app's api.py adds a router here."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from api.auth import staff
+from api.me import router as me_router
+
+api = NinjaAPI(
+    title="SICNet API",
+    version="1",
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN: not here
+    openapi_url="/openapi.json",
+    auth=staff(),
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Sign-in or a valid API token is required.")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422)
+
+
+api.add_router("/", me_router)

@@ -1,0 +1,51 @@
+"""Reading the network: directory lists, coverage lookups, a centre's members."""
+
+from django.db.models import Prefetch, QuerySet
+
+from network.models import Centre, CentreService, Country, Coverage, Membership, Service
+
+
+def directory_centres() -> QuerySet[Centre]:
+    """Every active centre listed in the directory, with its services (two queries)."""
+    return (
+        Centre.objects.filter(is_active=True, listed_in_directory=True)
+        .select_related("country")
+        .prefetch_related("services")
+        .order_by("country__name", "name")
+    )
+
+
+def public_help_by_country() -> list[dict]:
+    """For each network country: the helpline and hotline that serve it, as the public sees them."""
+    countries = Country.objects.filter(in_network=True).order_by("name")
+    coverage = (
+        Coverage.objects.filter(service__in=[Service.HELPLINE, Service.HOTLINE])
+        .select_related("centre", "centre__country")
+        .prefetch_related(Prefetch("centre__services", queryset=CentreService.objects.filter(is_public=True)))
+    )
+    by_country: dict = {}
+    for item in coverage:
+        public = {s.service: s for s in item.centre.services.all()}
+        by_country.setdefault(item.country_id, {})[item.service] = {
+            "coverage": item,
+            "centre": item.centre,
+            "service": public.get(item.service),
+        }
+    return [
+        {
+            "country": country,
+            "helpline": by_country.get(country.pk, {}).get(Service.HELPLINE),
+            "hotline": by_country.get(country.pk, {}).get(Service.HOTLINE),
+        }
+        for country in countries
+    ]
+
+
+def covering_centre(country_code: str, service: str) -> Centre | None:
+    """The centre that handles ``service`` for the country, or None if nobody does yet."""
+    item = Coverage.objects.select_related("centre").filter(country__code=country_code.upper(), service=service).first()
+    return item.centre if item else None
+
+
+def members_of(centre: Centre) -> QuerySet[Membership]:
+    return Membership.objects.filter(centre=centre).select_related("user").order_by("user__email", "role")

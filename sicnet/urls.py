@@ -1,0 +1,28 @@
+"""Top-level routes. Public pages carry their language in the URL; staff pages do not."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from api.root import api
+from core import views as core_views
+
+admin.site.site_header = "SICNet"
+admin.site.site_title = "SICNet"
+# The admin uses our sign-in (password, then second factor), never its own form.
+admin.site.login = RedirectView.as_view(pattern_name="accounts:login", query_string=True)
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("network/", include("network.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("core.urls")),
+    path("", include("public.root_urls")),
+]
+
+urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=True)
