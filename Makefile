@@ -39,7 +39,7 @@ lint: $(VENV)/.installed-dev
 
 ## make messages: extract new strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext)
 messages: $(VENV)/.installed
-	DEBUG=1 $(BIN)/python manage.py makemessages --no-location --no-obsolete -i ".venv/*" -i "var/*" -l sq -l mk -l sr -l sr_Latn -l bs -l hr
+	DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file --no-obsolete -i ".venv/*" -i "var/*" -l sq -l mk -l sr -l sr_Latn -l bs -l hr
 	$(BIN)/python scripts/translit_sr.py
 
 clean:
