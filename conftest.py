@@ -1,13 +1,6 @@
 """pytest configuration shared by every app's tests."""
 
-import os
-
 import pytest
-
-# Tests run with the development fallbacks for secrets; the demo bypass of MFA stays off.
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("SICNET_DEMO", "0")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sicnet.settings")
 
 
 @pytest.fixture(scope="session", autouse=True)
