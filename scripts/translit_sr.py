@@ -26,9 +26,10 @@ def transliterate(text: str) -> str:
     out = []
     for index, char in enumerate(text):
         latin = CYR_TO_LAT.get(char, char)
-        # A capital digraph inside an all-caps word is written in capitals too (ЉУБАВ → LJUBAV).
+        # A capital digraph inside an all-caps word is written in capitals too (ЉУБАВ → LJUBAV, КОЊ → KONJ).
         nxt = text[index + 1] if index + 1 < len(text) else ""
-        if latin in DIGRAPH_CAPITALS and nxt.isupper():
+        prev = text[index - 1] if index > 0 else ""
+        if latin in DIGRAPH_CAPITALS and (nxt.isupper() or (prev.isupper() and not nxt.isalpha())):
             latin = DIGRAPH_CAPITALS[latin]
         out.append(latin)
     return "".join(out)
@@ -42,7 +43,10 @@ def main() -> None:
     result = polib.POFile(wrapwidth=source.wrapwidth)
     result.metadata = dict(source.metadata)
     result.metadata["Language"] = "sr_Latn"
+    result.header = source.header
     for entry in source:
+        if entry.obsolete:
+            continue
         key = (entry.msgctxt, entry.msgid)
         if key in manual:
             result.append(manual[key])
@@ -56,6 +60,7 @@ def main() -> None:
             flags=[f for f in entry.flags if f != "fuzzy"] if entry.translated() else list(entry.flags),
             comment=entry.comment,
             tcomment=entry.tcomment,
+            occurrences=list(entry.occurrences),
         )
         result.append(copy)
     target_path.parent.mkdir(parents=True, exist_ok=True)
