@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,6 @@ MANAGER_GRANTABLE_ROLES = {
     Role.SUPERVISOR,
     Role.CENTRE_MANAGER,
     Role.AUDITOR,
-    Role.STATE_VIEWER,
 }
 
 
@@ -46,10 +46,14 @@ def my_centres(request):
 @permission_required(Perm.MEMBERS_MANAGE)
 def members(request, centre_id):
     centre = access_centre(request.user, centre_id, Perm.MEMBERS_MANAGE)
-    form = GrantRoleForm(request.POST or None, allowed_roles=MANAGER_GRANTABLE_ROLES)
+    # Bound on every POST, even an empty one, so that it answers with "required" errors.
+    data = request.POST if request.method == "POST" else None
+    form = GrantRoleForm(data, allowed_roles=MANAGER_GRANTABLE_ROLES)
     if request.method == "POST" and form.is_valid():
-        user = _user_for_grant(request, form, centre)
-        actions.grant_role(user, centre=centre, role=form.cleaned_data["role"], by=request.user)
+        # One transaction: an invitation is never queued for an account whose role was not granted.
+        with transaction.atomic():
+            user = _user_for_grant(request, form, centre)
+            actions.grant_role(user, centre=centre, role=form.cleaned_data["role"], by=request.user)
         messages.success(request, _("The role is granted."))
         return redirect("network:members", centre_id=centre.pk)
     record("membership.list_viewed", actor=request.user, centre_id=centre.pk, obj=centre)
