@@ -60,8 +60,9 @@ def record_locked_attempt(user: User) -> None:
     record("login.refused_locked", actor=user, centre_id=_primary_centre_id(user), obj=user)
 
 
-def record_logout(user: User) -> None:
-    record("logout", actor=user, centre_id=_primary_centre_id(user), obj=user)
+def record_logout(user: User, *, reason: str = "") -> None:
+    changes = {"reason": reason} if reason else None
+    record("logout", actor=user, centre_id=_primary_centre_id(user), obj=user, changes=changes)
 
 
 @transaction.atomic

@@ -35,4 +35,18 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = ["prefix", "token_hash", "user", "membership", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__email"]
+    # Tokens are issued on the security page (the plain token is shown once there) and revoked
+    # through the audited action below: nothing else about them is edited here.
+    readonly_fields = ["prefix", "token_hash", "user", "membership", "expires_at", "revoked_at", "last_used_at"]
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke_tokens(self, request, queryset):
+        for token in queryset.select_related("membership"):
+            actions.revoke_api_token(token, by=request.user)
+        messages.success(request, _("The selected tokens are revoked."))

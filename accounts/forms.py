@@ -1,12 +1,15 @@
 """Forms of sign-in, second factor, preferences and API tokens."""
 
+import unicodedata
 import zoneinfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.tasks import send_email
 
 
@@ -72,11 +75,31 @@ class ApiTokenForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the email goes through the task queue (nothing lost, no wait)."""
 
+    def get_users(self, email):
+        """Active accounts with this address, including invited people who never set a password.
+
+        Django leaves out accounts without a usable password (meant for sign-in through another
+        system); here those are invitations, whose link may have expired: the reset is their way in.
+        """
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email, is_active=True)
+            if _same_address(email, user.email)
+        )
+
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
         from django.template import loader
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        # In the recipient's own language when they chose one, else in the language of the page.
+        user = context.get("user")
+        with translation.override(getattr(user, "language", "") or translation.get_language()):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         send_email.enqueue(subject=subject, body=body, to=[to_email])
+
+
+def _same_address(a: str, b: str) -> bool:
+    # As Django does: a database's case-insensitive match is not trusted on Unicode alone.
+    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()

@@ -15,6 +15,9 @@ from core.permissions import role_requires_mfa
 
 TOTP_ISSUER = "SICNet"
 RECOVERY_CODE_COUNT = 10
+# Session flag of a sign-in that needed no second factor (a role without case data, or the demo).
+# accounts.middleware ends such a session once the user needs one: a new role, staff status.
+SESSION_MFA_SKIPPED = "mfa_skipped"
 
 
 def mfa_required(user) -> bool:
@@ -27,6 +30,17 @@ def mfa_required(user) -> bool:
 def mfa_may_be_skipped(user) -> bool:
     """Only demo users, only in the demo (which cannot run with DEBUG off)."""
     return bool(settings.DEMO_MODE and settings.DEBUG and user.is_demo)
+
+
+def session_lacks_required_mfa(request) -> bool:
+    """True when this session signed in without a second factor that the user now needs."""
+    user = request.user
+    return bool(
+        user.is_authenticated
+        and request.session.get(SESSION_MFA_SKIPPED)
+        and mfa_required(user)
+        and not mfa_may_be_skipped(user)
+    )
 
 
 def new_totp_secret() -> str:

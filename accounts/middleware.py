@@ -1,10 +1,12 @@
-"""Per-user time zone and interface language for staff pages."""
+"""Per-user time zone and interface language for staff pages; no session outlives its MFA rule."""
 
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import timezone, translation
 
+from accounts import actions, mfa
 from core.access import memberships_of
 
 
@@ -24,6 +26,12 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if mfa.session_lacks_required_mfa(request):
+            # Signed in without a second factor, and now given a role (or staff status) that
+            # needs one: the session ends and the request goes on as anonymous, so the page
+            # asks for a sign-in, which will ask for the second factor.
+            actions.record_logout(request.user, reason="mfa_required")
+            logout(request)
         user = request.user
         if user.is_authenticated:
             try:

@@ -12,13 +12,17 @@ from core.crypto import EncryptedTextField
 from core.models import BaseModel
 
 
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -67,6 +71,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        # Before the uniqueness check: "Ana@X.org" must collide with "ana@x.org".
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Sign-in looks addresses up without case; two spellings of one address would make it
+        # ambiguous, so every path that saves a user (admin, shell, actions) stores one spelling.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def has_mfa(self) -> bool:

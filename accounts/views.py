@@ -6,16 +6,14 @@ the id of the pending user, for a few minutes. There is no authenticated state t
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.urls import reverse, reverse_lazy, translate_url
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +31,7 @@ PENDING_SINCE = "pending_since"
 PENDING_NEXT = "pending_next"
 ENROL_SECRET = "enrol_totp_secret"
 SHOW_CODES = "show_recovery_codes"
+MFA_SKIPPED = mfa.SESSION_MFA_SKIPPED
 PENDING_SECONDS = 300
 
 
@@ -47,7 +46,7 @@ def _safe_next(request, candidate: str | None) -> str:
 def _pending_user(request) -> User | None:
     user_id = request.session.get(PENDING_USER)
     since = request.session.get(PENDING_SINCE, 0)
-    if not user_id or time.time() - since > PENDING_SECONDS:
+    if not user_id or timezone.now().timestamp() - since > PENDING_SECONDS:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.is_locked():
@@ -60,6 +59,10 @@ def _finish_login(request, user: User, *, method: str):
     for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT, ENROL_SECRET):
         request.session.pop(key, None)
     login(request, user, backend="accounts.backends.EmailBackend")  # rotates the session key
+    if method == "password":
+        request.session[MFA_SKIPPED] = True
+    else:
+        request.session.pop(MFA_SKIPPED, None)
     actions.register_successful_login(user, method=method)
     if user.language:
         request.session["_language"] = user.language
@@ -99,13 +102,21 @@ def login_view(request):
                     form.add_error(None, _("The email address or the password is not correct."))
             else:
                 return _start_second_step(request, user)
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    # A failed attempt posts ``next`` in the form: keep it for the next try.
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
 def _start_second_step(request, user: User):
     request.session.cycle_key()
+    # Whatever an earlier, unfinished sign-in left in this browser belongs to that attempt only.
+    for key in (SHOW_CODES, MFA_SKIPPED):
+        request.session.pop(key, None)
+    enrolling = request.session.get(ENROL_SECRET)
+    if not isinstance(enrolling, dict) or enrolling.get("user") != str(user.pk):
+        request.session.pop(ENROL_SECRET, None)
     request.session[PENDING_USER] = str(user.pk)
-    request.session[PENDING_SINCE] = time.time()
+    request.session[PENDING_SINCE] = timezone.now().timestamp()
     request.session[PENDING_NEXT] = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if user.has_mfa:
         return redirect("accounts:mfa_verify")
@@ -155,9 +166,9 @@ def mfa_verify_view(request):
 def mfa_enrol_view(request):
     user = _pending_user(request)
     if user is None or user.has_mfa:
+        messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
-    secret = request.session.get(ENROL_SECRET) or mfa.new_totp_secret()
-    request.session[ENROL_SECRET] = secret
+    secret = _enrol_secret(request, user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.accept_totp(user, form.cleaned_data["code"], secret=secret):
@@ -170,6 +181,15 @@ def mfa_enrol_view(request):
     uri = mfa.provisioning_uri(user, secret)
     context = {"form": form, "secret": secret, "qr_svg": mfa.qr_svg(uri)}
     return render(request, "accounts/mfa_enrol.html", context)
+
+
+def _enrol_secret(request, user: User) -> str:
+    """The key being enrolled, kept while the same person retries; never shown to anyone else."""
+    pending = request.session.get(ENROL_SECRET)
+    if not isinstance(pending, dict) or pending.get("user") != str(user.pk) or not pending.get("secret"):
+        pending = {"user": str(user.pk), "secret": mfa.new_totp_secret()}
+        request.session[ENROL_SECRET] = pending
+    return pending["secret"]
 
 
 @login_required
@@ -270,6 +290,12 @@ def set_language_view(request):
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = "/"
+    # Public pages carry the language in their URL: go to the same page in the chosen language.
+    # The URL resolves only under the language of its own prefix, whatever this request speaks.
+    url_language = translation.get_language_from_path(next_url.split("?", 1)[0])
+    if url_language:
+        with translation.override(url_language):
+            next_url = translate_url(next_url, language)
     if request.user.is_authenticated and request.user.language != language:
         actions.update_preferences(request.user, language=language, time_zone=request.user.time_zone)
     request.session["_language"] = language

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
 from api.root import api
 from core import views as core_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("admin/logout/", accounts_views.logout_view),  # audited, like every sign-out
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("network/", include("network.urls")),
