@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,9 +23,30 @@ def _lock_chain() -> None:
     # SQLite: transactions start IMMEDIATE (settings), so writers are already serialised.
 
 
+def _canonical_numbers(value: Any) -> Any:
+    # PostgreSQL's jsonb gives a whole float back without its fraction (1e16 comes back as
+    # 10000000000000000, -0.0 as 0): store it as the int it will be read back as.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _canonical_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical_numbers(item) for item in value]
+    return value
+
+
 def _normalised(changes: dict[str, Any] | None) -> dict[str, Any]:
-    # Round-trip through JSON so the stored value hashes the same when read back.
-    return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder, sort_keys=True))
+    # Round-trip through JSON so the stored value hashes the same when read back (keys become
+    # text, dates ISO strings...). No sort_keys here: it fails on mixed int and str keys; the
+    # hash sorts them itself. NaN and infinity are refused: no database stores them in JSON.
+    text = json.dumps(changes or {}, cls=DjangoJSONEncoder, allow_nan=False)
+    return _canonical_numbers(json.loads(text))
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def record(
@@ -47,9 +69,9 @@ def record(
         last = AuditEntry.objects.order_by("-seq").only("hash").first()
         entry = AuditEntry(
             at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
+            actor_id=_uuid_or_none(getattr(actor, "pk", None)),
             actor_label=actor_label or getattr(actor, "email", "") or "",
-            centre_id=centre_id,
+            centre_id=_uuid_or_none(centre_id),
             action=action,
             object_type=object_type,
             object_id=str(object_id),

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -11,12 +12,27 @@ GENESIS_HASH = "0" * 64
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit entry."""
+    """Raised when code tries to change or delete an audit entry, or to add one outside the chain."""
+
+
+def _uuid_text(value) -> str | None:
+    # Canonical text, so an id given as text (any case, with or without dashes) hashes like the
+    # UUID the database gives back.
+    if not value:
+        return None
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Refused before Django opens its own atomic block, so the caller's transaction stays usable.
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are written one at a time by audit.actions.record().")
 
     def delete(self):
         raise AppendOnlyError("Audit entries cannot be deleted.")
@@ -55,6 +71,9 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit entries cannot be changed.")
+        if not self.hash or not self.prev_hash:
+            # AuditEntry.objects.create() would write an entry outside the chain.
+            raise AppendOnlyError("Audit entries are written by audit.actions.record().")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -63,10 +82,10 @@ class AuditEntry(models.Model):
     def content(self) -> dict:
         """The fields the hash covers (everything but the sequence number and the hash)."""
         return {
-            "at": self.at.isoformat(),
-            "actor_id": str(self.actor_id) if self.actor_id else None,
+            "at": self.at.isoformat() if self.at else None,
+            "actor_id": _uuid_text(self.actor_id),
             "actor_label": self.actor_label,
-            "centre_id": str(self.centre_id) if self.centre_id else None,
+            "centre_id": _uuid_text(self.centre_id),
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,
