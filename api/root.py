@@ -28,3 +28,9 @@ def _invalid(request, exc):
 
 
 api.add_router("/", me_router)
+
+
+@api.get("/", auth=None, url_name="root", tags=["meta"])
+def root(request):
+    """The API's front door: where its description is."""
+    return {"name": "SICNet API", "version": "1", "openapi": request.build_absolute_uri("/api/v1/openapi.json")}

@@ -17,7 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 
@@ -32,7 +32,9 @@ def memberships_of(user) -> list:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(user.memberships.filter(is_active=True).select_related("centre", "centre__country"))
+        cached = list(
+            user.memberships.filter(is_active=True, centre__is_active=True).select_related("centre", "centre__country")
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -81,8 +83,9 @@ def access_object(queryset: models.QuerySet, **lookup: Any):
     """Fetch one object from an already scoped queryset, or 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        # ValueError/TypeError: a malformed id (not a UUID) is also "does not exist".
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError):
+        # A malformed id (a UUID field raises ValidationError, others ValueError/TypeError) is also
+        # "does not exist": never a server error.
         raise Http404 from None
 
 

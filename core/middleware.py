@@ -26,7 +26,8 @@ PERMISSIONS_POLICY = ", ".join(
         "microphone",
         "payment",
         "usb",
-        "interest-cohort",
+        # FLoC's "interest-cohort" is gone: Chromium now logs an error for it on every page.
+        "browsing-topics",
     )
 )
 

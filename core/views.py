@@ -1,6 +1,7 @@
 """Health probes and the staff dashboard."""
 
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -15,15 +16,32 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# Once this process has seen its migrations applied they stay applied (its code cannot change
+# without a restart), so the migration graph is loaded only until then.
+_migrations_applied = False
+
+
+def _migrations_pending() -> bool:
+    global _migrations_applied
+    if not _migrations_applied:
+        executor = MigrationExecutor(connection)
+        _migrations_applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return not _migrations_applied
+
+
 @never_cache
 def readyz(request):
-    """Readiness: the database answers (and migrations have been applied)."""
+    """Readiness: the database answers and migrations have been applied."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        pending = _migrations_pending()
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    if pending:
+        # A node started before `migrate` ran (a rolling deploy) must not receive traffic yet.
+        return JsonResponse({"status": "unavailable", "database": "ok", "migrations": "pending"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

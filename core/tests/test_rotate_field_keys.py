@@ -13,7 +13,10 @@ NEW_KEY = Fernet.generate_key().decode()
 
 def raw_secret(user) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT totp_secret FROM accounts_user WHERE id = %s", [user.pk.hex if connection.vendor == "sqlite" else user.pk])
+        cursor.execute(
+            "SELECT totp_secret FROM accounts_user WHERE id = %s",
+            [user.pk.hex if connection.vendor == "sqlite" else user.pk],
+        )
         return cursor.fetchone()[0]
 
 
