@@ -37,10 +37,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## make messages: extract new strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext)
+## make messages: extract new strings into locale/ and <app>/locale/ (needs GNU gettext)
 messages: $(VENV)/.installed
-	DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file --no-obsolete -i ".venv/*" -i "var/*" -l sq -l mk -l sr -l sr_Latn -l bs -l hr
-	$(BIN)/python scripts/translit_sr.py
+	scripts/make_messages.sh
 
 clean:
 	rm -rf $(VENV) var

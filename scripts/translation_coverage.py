@@ -11,15 +11,23 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "locale"
 LANGUAGES = ["sq", "mk", "sr", "sr_Latn", "bs", "hr"]
 # Files whose strings are shown on public pages (extend this when a public page is added).
 PUBLIC_SOURCES = ("public/", "core/templates/core/form_fields.html")
 STAFF_MINIMUM = 1.0
 
 
-def is_public(entry: polib.POEntry) -> bool:
-    return any(path.startswith(PUBLIC_SOURCES) for path, _line in entry.occurrences)
+def catalogues(language: str) -> list[tuple[str, Path]]:
+    """The project's catalogue (locale/) and those of apps that keep their own (<app>/locale/)."""
+    found = [("", ROOT / "locale" / language / "LC_MESSAGES" / "django.po")]
+    for app_locale in sorted(ROOT.glob("*/locale")):
+        found.append((app_locale.parent.name + "/", app_locale / language / "LC_MESSAGES" / "django.po"))
+    return found
+
+
+def is_public(entry: polib.POEntry, prefix: str) -> bool:
+    # An app's catalogue records paths relative to the app folder.
+    return any((prefix + path).startswith(PUBLIC_SOURCES) for path, _line in entry.occurrences)
 
 
 def is_done(entry: polib.POEntry) -> bool:
@@ -30,13 +38,15 @@ def main() -> int:
     failed = False
     print(f"{'language':<10}{'all':>14}{'public':>14}")
     for language in LANGUAGES:
-        path = LOCALE / language / "LC_MESSAGES" / "django.po"
-        if not path.exists():
-            print(f"{language:<10} missing catalogue {path}")
-            failed = True
-            continue
-        entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
-        public = [e for e in entries if is_public(e)]
+        entries, public = [], []
+        for prefix, path in catalogues(language):
+            if not path.exists():
+                print(f"{language:<10} missing catalogue {path}")
+                failed = True
+                continue
+            catalogue = [e for e in polib.pofile(str(path)) if not e.obsolete]
+            entries += catalogue
+            public += [e for e in catalogue if is_public(e, prefix)]
         done = sum(is_done(e) for e in entries)
         public_done = sum(is_done(e) for e in public)
         print(f"{language:<10}{done:>7}/{len(entries):<6}{public_done:>7}/{len(public):<6}")

@@ -36,8 +36,14 @@ def transliterate(text: str) -> str:
 
 
 def main() -> None:
-    source = polib.pofile(str(LOCALE / "sr" / "LC_MESSAGES" / "django.po"))
-    target_path = LOCALE / "sr_Latn" / "LC_MESSAGES" / "django.po"
+    for locale in [LOCALE, *sorted(LOCALE.parent.glob("*/locale"))]:
+        if (locale / "sr" / "LC_MESSAGES" / "django.po").exists():
+            transliterate_catalogue(locale)
+
+
+def transliterate_catalogue(locale: Path) -> None:
+    source = polib.pofile(str(locale / "sr" / "LC_MESSAGES" / "django.po"))
+    target_path = locale / "sr_Latn" / "LC_MESSAGES" / "django.po"
     target = polib.pofile(str(target_path)) if target_path.exists() else polib.POFile()
     manual = {(e.msgctxt, e.msgid): e for e in target if "manual" in e.flags}
     result = polib.POFile(wrapwidth=source.wrapwidth)
