@@ -13,7 +13,17 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["sq", "mk", "sr", "sr_Latn", "bs", "hr"]
 # Files whose strings are shown on public pages (extend this when a public page is added).
-PUBLIC_SOURCES = ("public/", "core/templates/core/form_fields.html")
+PUBLIC_SOURCES = (
+    "public/",
+    "core/templates/core/form_fields.html",
+    # Apps with public pages keep them in templates/<app>/public/ and public_*.py modules.
+    "hotline/templates/hotline/public/",
+    "hotline/public_",
+    "nrm/templates/nrm/public/",
+    "nrm/public_",
+    "legal/templates/legal/public/",
+    "legal/public_",
+)
 STAFF_MINIMUM = 1.0
 
 

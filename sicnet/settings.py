@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "accounts",
     "network",
     "audit",
+    "hotline",
+    "helpline",
+    "nrm",
+    "legal",
     "public",
     "api",
 ]

@@ -23,8 +23,18 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("network/", include("network.urls")),
     path("audit/", include("audit.urls")),
+    path("hotline/", include("hotline.urls")),
+    path("helpline/", include("helpline.urls")),
+    path("nrm/", include("nrm.urls")),
+    path("legal/", include("legal.urls")),
     path("", include("core.urls")),
     path("", include("public.root_urls")),
 ]
 
-urlpatterns += i18n_patterns(path("", include("public.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("public.urls")),
+    path("", include("hotline.public_urls")),
+    path("", include("nrm.public_urls")),
+    path("", include("legal.public_urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NrmConfig(AppConfig):
+    name = "nrm"
+    verbose_name = _("National Response Model")
