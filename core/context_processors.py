@@ -10,8 +10,12 @@ from core.permissions import Perm
 # (url name, label, permission code or None for every signed-in user)
 NAVIGATION = [
     ("core:dashboard", _("Dashboard"), Perm.DASHBOARD),
+    ("helpline:contacts", _("Helpline"), Perm.HELPLINE_LOG),
+    ("helpline:services", _("Services directory"), Perm.HELPLINE_VIEW),
     ("network:directory", _("Directory"), Perm.DIRECTORY),
     ("network:centres", _("My centres"), None),
+    ("nrm:assessments", _("NRM assessments"), Perm.NRM_READ),
+    ("legal:matrix", _("Legal matrix"), Perm.LEGAL_READ),
     ("audit:log", _("Audit log"), Perm.AUDIT_VIEW),
     ("accounts:security", _("Security"), None),
 ]

@@ -26,6 +26,14 @@ class Perm:
     STATS_COUNTRY = "stats.country"
     NETWORK_COORDINATE = "network.coordinate"
     NETWORK_READ = "network.read"
+    # NRM assessments and the legal matrix belong to a country: these codes are read per country.
+    NRM_READ = "nrm.read"
+    NRM_EDIT = "nrm.edit"
+    NRM_VALIDATE = "nrm.validate"
+    NRM_COMPARE = "nrm.compare"
+    LEGAL_READ = "legal.read"
+    LEGAL_EDIT = "legal.edit"
+    LEGAL_VALIDATE = "legal.validate"
 
 
 class Role:
@@ -83,6 +91,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STATE_VIEWER: frozenset({Perm.DASHBOARD, Perm.DIRECTORY, Perm.STATS_COUNTRY}),
     Role.AUDITOR: frozenset(_MEMBER | {Perm.AUDIT_VIEW}),
 }
+
+# NRM and legal matrix: every network member reads their country's assessments and legal entries
+# and the regional comparison; managers edit their country's (and name editors, see nrm.Editor and
+# legal.Editor); the coordinator validates, publishes and reads every country. None of these is
+# case or personal data, so none is sensitive.
+_NRM_LEGAL_READ = {Perm.NRM_READ, Perm.NRM_COMPARE, Perm.LEGAL_READ}
+_NRM_LEGAL_GRANTS: dict[str, set[str]] = {
+    Role.HOTLINE_ANALYST: _NRM_LEGAL_READ,
+    Role.HELPLINE_COUNSELLOR: _NRM_LEGAL_READ,
+    Role.SUPERVISOR: _NRM_LEGAL_READ,
+    Role.CENTRE_MANAGER: _NRM_LEGAL_READ | {Perm.NRM_EDIT, Perm.LEGAL_EDIT},
+    Role.NETWORK_COORDINATOR: _NRM_LEGAL_READ | {Perm.NRM_VALIDATE, Perm.LEGAL_VALIDATE},
+    Role.STATE_VIEWER: {Perm.NRM_READ, Perm.LEGAL_READ},
+    Role.AUDITOR: _NRM_LEGAL_READ,
+}
+for _role, _codes in _NRM_LEGAL_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
 
 # Holding any of these means seeing case data or personal data: MFA is then mandatory.
 SENSITIVE_PERMISSIONS = frozenset(

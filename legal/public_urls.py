@@ -1,7 +1,11 @@
 """Public (anonymous, language-prefixed) pages of the legal app, once the coordinator publishes."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from legal import public_views
 
 app_name = "legal_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("legal/", public_views.matrix, name="matrix"),
+]

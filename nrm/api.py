@@ -1,5 +1,149 @@
-"""The nrm app's API operations, mounted under /api/v1/ by api/root.py."""
+"""The nrm app's API operations, mounted under /api/v1/ by api/root.py: the same reads and actions as the pages."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import staff
+from core.permissions import Perm
+from nrm import actions, queries
+from nrm.models import Assessment, Capability
 
 router = Router(tags=["nrm"])
+
+
+class AssessmentOut(Schema):
+    id: UUID
+    country: str
+    period: str
+    status: str
+    is_published: bool
+    framework: str
+
+
+class RatingOut(Schema):
+    capability: int
+    level: int
+    evidence: str
+    links: list[str]
+    gaps: str
+    recommendations: str
+
+
+class ActionItemOut(Schema):
+    id: UUID
+    title: str
+    capability: int | None
+    owner_organisation: str
+    due_date: datetime.date
+    status: str
+
+
+class AssessmentDetailOut(AssessmentOut):
+    ratings: list[RatingOut]
+    action_items: list[ActionItemOut]
+
+
+class RatingIn(Schema):
+    # Defaults let the access check answer first (404 for a stranger) before the body is judged.
+    capability: int = 0
+    level: int = -1
+    evidence: str = ""
+    links: list[str] = []
+    gaps: str = ""
+    recommendations: str = ""
+
+
+def _summary(assessment: Assessment) -> dict:
+    return {
+        "id": assessment.pk,
+        "country": assessment.country.code,
+        "period": assessment.period,
+        "status": assessment.status,
+        "is_published": assessment.is_published,
+        "framework": f"{assessment.framework.code} {assessment.framework.version}",
+    }
+
+
+def _detail(assessment: Assessment) -> dict:
+    ratings = queries.ratings_by_number(assessment).values()
+    items = assessment.action_items.select_related("capability")
+    return _summary(assessment) | {
+        "ratings": [
+            {
+                "capability": r.capability.number,
+                "level": r.level,
+                "evidence": r.evidence,
+                "links": r.link_list,
+                "gaps": r.gaps,
+                "recommendations": r.recommendations,
+            }
+            for r in ratings
+        ],
+        "action_items": [
+            {
+                "id": i.pk,
+                "title": i.title,
+                "capability": i.capability.number if i.capability else None,
+                "owner_organisation": i.owner_organisation,
+                "due_date": i.due_date,
+                "status": i.status,
+            }
+            for i in items
+        ],
+    }
+
+
+@router.get("/nrm/assessments", response=list[AssessmentOut], auth=staff(Perm.NRM_READ), url_name="nrm_assessments")
+def list_assessments(request):
+    """The assessments the caller may read: their countries' (the coordinator: all)."""
+    return [_summary(a) for a in Assessment.objects.visible_to(request.user).select_related("country", "framework")]
+
+
+@router.get(
+    "/nrm/assessments/{assessment_id}",
+    response=AssessmentDetailOut,
+    auth=staff(Perm.NRM_READ),
+    url_name="nrm_assessment",
+)
+def get_assessment(request, assessment_id: UUID):
+    return _detail(queries.access_assessment(request.user, assessment_id))
+
+
+@router.post(
+    "/nrm/assessments/{assessment_id}/ratings",
+    response=AssessmentDetailOut,
+    auth=staff(Perm.NRM_READ),
+    url_name="nrm_rate",
+)
+def rate(request, assessment_id: UUID, payload: RatingIn):
+    """Rate one capability, through the same action as the page (evidence files: on the page)."""
+    assessment = queries.access_assessment(request.user, assessment_id)
+    try:
+        queries.require_editor(request.user, assessment)
+    except PermissionDenied:
+        raise HttpError(403, _("You do not have permission to do this."))
+    capability = Capability.objects.filter(domain__framework=assessment.framework, number=payload.capability).first()
+    levels = queries.levels_of(assessment.framework)
+    if capability is None or payload.level not in levels:
+        raise HttpError(422, _("Give a capability number and a maturity level of this framework."))
+    try:
+        actions.rate_capability(
+            assessment,
+            capability,
+            by=request.user,
+            level=payload.level,
+            evidence=payload.evidence,
+            links="\n".join(payload.links),
+            gaps=payload.gaps,
+            recommendations=payload.recommendations,
+        )
+    except ValidationError as error:
+        raise HttpError(409, " ".join(error.messages))
+    return _detail(assessment)

@@ -1,7 +1,11 @@
 """Public (anonymous, language-prefixed) pages of the nrm app, once the coordinator publishes."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nrm import public_views
 
 app_name = "nrm_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("nrm/", public_views.summaries, name="summaries"),
+]

@@ -56,6 +56,8 @@ def _require_production_secrets() -> None:
 if not DEBUG:
     _require_production_secrets()
 
+# The address people use, for absolute links in emails.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -197,6 +199,8 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Belgrade")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Uploaded files (NRM evidence PDFs). Never served directly: no MEDIA_URL route exists.
+MEDIA_ROOT = Path(env("SICNET_MEDIA_ROOT", str(VAR_DIR / "media")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

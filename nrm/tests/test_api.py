@@ -1,0 +1,48 @@
+"""The staff API reads assessments and rates through the same action as the pages."""
+
+from __future__ import annotations
+
+from accounts.actions import create_api_token
+from audit.models import AuditEntry
+from nrm.models import Assessment, Rating
+from nrm.tests.test_assessments import NrmTestCase
+
+
+class ApiTests(NrmTestCase):
+    def test_list_is_scoped_and_counted(self):
+        Assessment.objects.create(country=self.mk, framework=self.framework, period="2025")
+        self.login_as(self.al_analyst)
+        with self.assertNumQueries(7):
+            response = self.client.get("/api/v1/nrm/assessments")
+        self.assertEqual([a["country"] for a in response.json()], ["AL"])
+
+    def test_rating_with_a_token(self):
+        _token, plain = create_api_token(
+            self.al_manager, membership=self.al_manager.memberships.get(), name="t", days=30
+        )
+        response = self.client.post(
+            f"/api/v1/nrm/assessments/{self.draft.pk}/ratings",
+            {"capability": 12, "level": 3, "links": ["https://example.org"]},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {plain}"},
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["ratings"][0], {
+            "capability": 12, "level": 3, "evidence": "", "links": ["https://example.org"], "gaps": "",
+            "recommendations": "",
+        })  # fmt: skip
+        self.assertTrue(AuditEntry.objects.filter(action="nrm.capability_rated").exists())
+
+    def test_a_bad_level_changes_nothing(self):
+        self.login_as(self.al_manager)
+        response = self.client.post(
+            f"/api/v1/nrm/assessments/{self.draft.pk}/ratings",
+            {"capability": 12, "level": 9},
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertFalse(Rating.objects.exists())
+
+    def test_the_other_country_gets_404(self):
+        self.login_as(self.mk_manager)
+        self.assertEqual(self.client.get(f"/api/v1/nrm/assessments/{self.draft.pk}").status_code, 404)
