@@ -10,6 +10,7 @@ from core.permissions import Perm
 # (url name, label, permission code or None for every signed-in user)
 NAVIGATION = [
     ("core:dashboard", _("Dashboard"), Perm.DASHBOARD),
+    ("hotline:queue", _("Hotline"), Perm.HOTLINE_VIEW),
     ("helpline:contacts", _("Helpline"), Perm.HELPLINE_LOG),
     ("helpline:services", _("Services directory"), Perm.HELPLINE_VIEW),
     ("network:directory", _("Directory"), Perm.DIRECTORY),

@@ -1,5 +1,298 @@
-"""The hotline app's API operations, mounted under /api/v1/ by api/root.py."""
+"""The hotline app's API operations, mounted under /api/v1/ by api/root.py.
 
-from ninja import Router
+Public: POST /reports and GET /reports/{reference}/status (a contract other apps rely on: keep
+the field names). Staff: the queue and the analyst's work, through the same actions as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import staff
+from audit.actions import record
+from core.access import access_object
+from core.permissions import Perm
+from hotline import actions, throttle
+from hotline import public_messages as msg
+from hotline.models import Item
+from hotline.public_forms import ReportForm
+from hotline.public_views import MAX_BODY_BYTES
+from hotline.queries import public_status, queue, report_by_token
+from hotline.steps import STEPS
+from hotline.taxonomy import Source
+from hotline.urls_canonical import InvalidURL, defang
 
 router = Router(tags=["hotline"])
+
+
+class ReportIn(Schema):
+    country: str
+    harm_type: str
+    urls: list[str]
+    where_seen: str = ""
+    description: str = ""
+    reporter_is_child: bool | None = None
+    age_band: str = ""
+    contact_email: str = ""
+    consent_to_contact: bool = False
+
+
+class ReportOut(Schema):
+    reference: str
+    status_token: str
+
+
+class StatusOut(Schema):
+    reference: str
+    status: str
+    status_label: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+@router.post(
+    "/reports",
+    auth=None,
+    response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    url_name="hotline_report_create",
+)
+def create_report(request: HttpRequest, payload: ReportIn):
+    """Report harmful URLs. Send an Idempotency-Key header: a retry with the same key is stored once."""
+    if len(request.body) > MAX_BODY_BYTES:
+        return 413, {"detail": str(msg.TOO_LONG)}
+    too_many = 429, {"detail": str(msg.TOO_MANY)}
+    form = ReportForm(payload.dict())
+    if not form.is_valid():
+        if throttle.over_limit_after_attempt(request):
+            return too_many
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return 400, {"detail": str(msg.HAS_ERRORS), "errors": errors}
+    key = request.headers.get("Idempotency-Key", "")[:200]
+    try:
+        report, created = throttle.guarded(
+            request,
+            lambda check: actions.create_report(
+                **form.cleaned_data,
+                centre=form.centre,
+                source=Source.PUBLIC_API,
+                language=get_language(),
+                idempotency_key=f"api:{key}" if key else "",
+                guard=check,
+            ),
+        )
+    except throttle.Throttled:
+        return too_many
+    except (actions.HotlineError, InvalidURL) as exc:
+        return 400, {"detail": str(exc.message)}
+    return (201 if created else 200), {"reference": report.reference, "status_token": actions.status_token_for(report)}
+
+
+@router.get("/reports/{reference}/status", auth=None, response=StatusOut, url_name="hotline_report_status")
+def report_status(request: HttpRequest, reference: str, token: str = ""):
+    """The coarse status of a report (received, being assessed, action taken, closed), with its token."""
+    report = report_by_token(reference, token)
+    if report is None:
+        raise HttpError(404, str(msg.NO_SUCH_REPORT))
+    status = public_status(report)
+    return {"reference": report.reference, "status": status.value, "status_label": str(status.label)}
+
+
+# --- Staff: the queue and the analyst's work ------------------------------------------------------
+
+
+class ItemOut(Schema):
+    id: UUID
+    url: str
+    url_defanged: str
+    status: str
+    harm_type: str
+    reported_by_child: bool
+    reports_count: int
+    received_at: datetime
+    assigned_to: UUID | None = Field(None, alias="assigned_to_id")
+    assessment: str
+    content_type: str
+    site_type: str
+    victim_age: str
+    victim_gender: str
+    flags: list[str]
+    assessed_at: datetime | None
+    ip_address: str | None
+    hosting_provider: str
+    hosting_country: str
+    registrar: str
+    forwarded_at: datetime | None
+    law_enforcement_at: datetime | None
+    notice_at: datetime | None
+    removed_at: datetime | None
+    closed_at: datetime | None
+    outcome: str
+
+    @staticmethod
+    def resolve_url_defanged(obj) -> str:
+        return defang(obj.url)
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    by: UUID | None = Field(None, alias="by_id")
+    details: dict
+
+
+class ItemDetailOut(ItemOut):
+    notes: str
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.all())
+
+
+class AssessIn(Schema):
+    # Every field has a default: the form says what is missing, after the item is found (or 404).
+    assessment: str = ""
+    content_type: str = ""
+    site_type: str = ""
+    victim_age: str = ""
+    victim_gender: str = ""
+    flags: list[str] = []
+    notes: str = ""
+
+
+class TraceIn(Schema):
+    ip_address: str = ""
+    hosting_provider: str = ""
+    hosting_country: str = ""
+    registrar: str = ""
+
+
+class ForwardIn(Schema):
+    country: str = ""
+    hotline: str = ""
+    on: date | None = None
+
+
+class LawEnforcementIn(Schema):
+    agency: str = ""
+    reference: str = ""
+    on: date | None = None
+
+
+class NoticeIn(Schema):
+    contact: str = ""
+    channel: str = ""
+    on: date | None = None
+
+
+class RemovalIn(Schema):
+    removed: bool | None = None
+    on: date | None = None
+
+
+class CloseIn(Schema):
+    outcome: str = ""
+
+
+class Empty(Schema):
+    pass
+
+
+VIEW = staff(Perm.HOTLINE_VIEW)
+ASSESS = staff(Perm.HOTLINE_ASSESS)
+
+
+@router.get("/hotline/items", response=list[ItemOut], auth=VIEW, url_name="hotline_items")
+def list_items(
+    request: HttpRequest,
+    status: str = "open",
+    harm_type: str = "",
+    assigned: str = "",
+    sort: str = "child_first",
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+):
+    """The queue (the items the caller may see), filtered and sorted as on the page."""
+    params = {"status": status, "harm_type": harm_type, "assigned": assigned, "sort": sort}
+    return list(queue(request.user, params)[offset : offset + limit])
+
+
+@router.get("/hotline/items/{item_id}", response=ItemDetailOut, auth=VIEW, url_name="hotline_item")
+def get_item(request: HttpRequest, item_id: UUID):
+    """One item with its timeline (the read is audited)."""
+    item = access_object(Item.objects.visible_to(request.user), pk=item_id)
+    record("hotline.item_viewed", actor=request.user, centre_id=item.centre_id, obj=item)
+    return item
+
+
+def _run_step(request: HttpRequest, item_id: UUID, step: str, data: dict):
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    form = STEPS[step].form(data)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return 400, {"detail": _("The request has errors; nothing was changed."), "errors": errors}
+    try:
+        STEPS[step].action(item, by=request.user, **form.cleaned_data)
+    except actions.HotlineError as exc:
+        return 409, {"detail": str(exc.message)}
+    return 200, item
+
+
+STEP_RESPONSES = {200: ItemOut, 400: ErrorOut, 409: ErrorOut}
+
+
+@router.post("/hotline/items/{item_id}/claim", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_claim")
+def claim(request: HttpRequest, item_id: UUID, payload: Empty | None = None):
+    return _run_step(request, item_id, "claim", {})
+
+
+@router.post("/hotline/items/{item_id}/assess", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_assess")
+def assess(request: HttpRequest, item_id: UUID, payload: AssessIn):
+    return _run_step(request, item_id, "assess", payload.dict())
+
+
+@router.post("/hotline/items/{item_id}/trace", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_trace")
+def trace(request: HttpRequest, item_id: UUID, payload: TraceIn):
+    return _run_step(request, item_id, "trace", payload.dict())
+
+
+@router.post("/hotline/items/{item_id}/forward", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_forward")
+def forward(request: HttpRequest, item_id: UUID, payload: ForwardIn):
+    """Record a forward to the hotline of the hosting country."""
+    return _run_step(request, item_id, "forward", payload.dict())
+
+
+@router.post(
+    "/hotline/items/{item_id}/law-enforcement", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_law_enforcement"
+)
+def law_enforcement(request: HttpRequest, item_id: UUID, payload: LawEnforcementIn):
+    return _run_step(request, item_id, "law-enforcement", payload.dict())
+
+
+@router.post("/hotline/items/{item_id}/notice", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_notice")
+def notice(request: HttpRequest, item_id: UUID, payload: NoticeIn):
+    return _run_step(request, item_id, "notice", payload.dict())
+
+
+@router.post(
+    "/hotline/items/{item_id}/removal-check", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_removal_check"
+)
+def removal_check(request: HttpRequest, item_id: UUID, payload: RemovalIn):
+    data = payload.dict()
+    data["removed"] = {True: "yes", False: "no"}.get(data["removed"], "")
+    return _run_step(request, item_id, "removal", data)
+
+
+@router.post("/hotline/items/{item_id}/close", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_close")
+def close(request: HttpRequest, item_id: UUID, payload: CloseIn):
+    return _run_step(request, item_id, "close", payload.dict())

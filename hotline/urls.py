@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hotline import views
 
 app_name = "hotline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("figures/", views.dashboard, name="dashboard"),
+    path("items/<uuid:item_id>/", views.item_detail, name="item"),
+    path("items/<uuid:item_id>/assign/", views.item_assign, name="assign"),
+    path("items/<uuid:item_id>/<slug:step>/", views.item_step, name="step"),
+]

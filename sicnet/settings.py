@@ -177,6 +177,11 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Public reporting: per-client rate limit, the offline GeoIP file (optional), the "leave" target.
+HOTLINE_REPORTS_PER_WINDOW = int(env("HOTLINE_REPORTS_PER_WINDOW", "10"))
+HOTLINE_REPORT_WINDOW_SECONDS = int(env("HOTLINE_REPORT_WINDOW_SECONDS", "600"))
+HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format country file; needs geoip2
+HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(256 * 1024)))
 
 # Languages: the seven interface languages of the network.

@@ -1,0 +1,272 @@
+"""Intake benchmark: public submissions (POST /api/v1/reports) against a one-row baseline.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sicnet_bench_intake .venv/bin/python bench/intake.py
+
+Runs gunicorn with two sync workers on PostgreSQL, with DEBUG off, and measures in one run:
+1. throughput (closed loop, CONCURRENCY clients) of the baseline and of our endpoint;
+2. p50/p99 latency at a fixed moderate rate (open loop, RATE requests per second);
+3. the same again with ITEMS (default 1,000,000) items already stored at the centre;
+4. that every 201 answer is exactly one stored report (nothing lost, nothing doubled).
+The database is dropped and created again: point DATABASE_URL at a database of its own.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+RATE = float(os.environ.get("BENCH_RATE", "20"))
+ITEMS = int(os.environ.get("BENCH_ITEMS", "1000000"))
+SAME_URL_SHARE = 0.1  # one submission in ten names a URL already open: the duplicate path
+
+
+def environment() -> dict:
+    from cryptography.fernet import Fernet
+
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.intake_settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        IDENTIFIER_HASH_KEY=secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SICNET_BENCH_BASELINE="1",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def psql(database_url: str, sql: str, database: str | None = None) -> str:
+    parts = urlsplit(database_url)
+    target = database or parts.path.lstrip("/")
+    command = [
+        "psql",
+        "-h",
+        parts.hostname or "127.0.0.1",
+        "-p",
+        str(parts.port or 5432),
+        "-U",
+        parts.username or "postgres",
+    ]
+    result = subprocess.run([*command, "-d", target, "-tAc", sql], check=True, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def prepare(database_url: str, env: dict) -> None:
+    name = urlsplit(database_url).path.lstrip("/")
+    psql(database_url, f'DROP DATABASE IF EXISTS "{name}"', database="postgres")
+    psql(database_url, f'CREATE DATABASE "{name}"', database="postgres")
+    manage(env, "migrate", "--no-input")
+    psql(database_url, "CREATE TABLE bench_intake_baseline (id bigserial PRIMARY KEY, body text NOT NULL)")
+    seed = (
+        "from network.models import *; "
+        "al = Country.objects.create(code='AL', name='Albania'); "
+        "c = Centre.objects.create(code='al-sic', name='Albania SIC', country=al); "
+        "Coverage.objects.create(country=al, service='hotline', centre=c); "
+        "Coverage.objects.create(country=al, service='helpline', centre=c)"
+    )
+    manage(env, "shell", "-c", seed)
+
+
+def preload_items(database_url: str, count: int) -> float:
+    """ITEMS open items at the centre, written by SQL (the duplicate check must stay an index lookup)."""
+    started = time.perf_counter()
+    psql(
+        database_url,
+        f"""
+        INSERT INTO hotline_item (id, created_at, updated_at, centre_id, url, url_hash, status, harm_type,
+            reported_by_child, reports_count, received_at, last_reported_at, assessment, content_type, site_type,
+            victim_age, victim_gender, flags, notes, hosting_provider, hosting_country, registrar, outcome)
+        SELECT gen_random_uuid(), now(), now(), c.id, u.url, encode(sha256(convert_to(u.url, 'UTF8')), 'hex'),
+            CASE WHEN n % 4 = 0 THEN 'closed' ELSE 'new' END, 'csam', false, 1, now(), now(),
+            '', '', '', '', '', '[]', '', '', '', '', ''
+        FROM generate_series(1, {count}) AS n
+        CROSS JOIN LATERAL (SELECT 'https://preloaded' || n || '.example.com/path/' || n AS url) u
+        CROSS JOIN (SELECT id FROM network_centre WHERE code = 'al-sic') c;
+        """,
+    )
+    # Settle the bulk load before measuring: statistics, visibility map, and the WAL flushed, so the
+    # measurement is not a checkpoint of the preload.
+    psql(database_url, "VACUUM ANALYZE hotline_item")
+    psql(database_url, "CHECKPOINT")
+    return time.perf_counter() - started
+
+
+# --- Load ---------------------------------------------------------------------------------------
+
+
+def report_body() -> bytes:
+    n = secrets.randbelow(50) if secrets.randbelow(10) == 0 else uuid.uuid4().hex
+    return json.dumps(
+        {
+            "country": "AL",
+            "harm_type": "csam",
+            "urls": [f"https://bench-{n}.example.com/p?id={n}&utm_source=app"],
+            "where_seen": "an app",
+            "description": "benchmark",
+            "reporter_is_child": True,
+            "age_band": "13_15",
+            "contact_email": "",
+            "consent_to_contact": False,
+        }
+    ).encode()
+
+
+def post(path: str, body: bytes, key: str | None = None) -> tuple[int, float, bytes]:
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Idempotency-Key"] = key
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, time.perf_counter() - started, data
+    finally:
+        connection.close()
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.statuses: dict[int, int] = {}
+        self.latencies: list[float] = []
+        self.references: list[str] = []
+
+    def add(self, status: int, seconds: float, data: bytes) -> None:
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.latencies.append(seconds)
+            if status == 201 and data.startswith(b'{"reference"'):
+                self.references.append(json.loads(data)["reference"])
+
+
+def request_for(endpoint: str) -> tuple[str, bytes, str | None]:
+    if endpoint == "baseline":
+        return "/bench/baseline", report_body(), None
+    return "/api/v1/reports", report_body(), uuid.uuid4().hex
+
+
+def closed_loop(endpoint: str, seconds: float) -> Tally:
+    tally, deadline = Tally(), time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            tally.add(*post(*request_for(endpoint)))
+
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def open_loop(endpoint: str, seconds: float, rate: float) -> Tally:
+    """Requests started at a fixed rate, whatever the answers' speed (no coordinated omission)."""
+    tally, threads = Tally(), []
+    start = time.perf_counter()
+    for n in range(int(seconds * rate)):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=lambda: tally.add(*post(*request_for(endpoint))))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def measure(label: str, database_url: str) -> dict:
+    before = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
+    results = {}
+    for endpoint in ("baseline", "ours"):
+        closed_loop(endpoint, 3)  # warm up both workers
+    before = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
+    references: list[str] = []
+    for endpoint in ("baseline", "ours"):
+        tally = closed_loop(endpoint, SECONDS)
+        created = tally.statuses.get(201, 0)
+        results[f"{endpoint}_rps"] = created / SECONDS
+        results[f"{endpoint}_statuses"] = tally.statuses
+        references += tally.references if endpoint == "ours" else []
+        tally = open_loop(endpoint, SECONDS, RATE)
+        results[f"{endpoint}_p50_ms"] = percentile(tally.latencies, 0.50)
+        results[f"{endpoint}_p99_ms"] = percentile(tally.latencies, 0.99)
+        results[f"{endpoint}_rate_statuses"] = tally.statuses
+        references += tally.references if endpoint == "ours" else []
+    stored = int(psql(database_url, "SELECT count(*) FROM hotline_report")) - before
+    distinct = len(set(references))
+    results["ratio"] = results["ours_rps"] / results["baseline_rps"]
+    results["answers_201"] = len(references)
+    results["stored"] = stored
+    results["exactly_once"] = distinct == len(references) == stored
+    print(f"\n== {label}")
+    for key, value in results.items():
+        print(f"  {key:>22}: {value:.2f}" if isinstance(value, float) else f"  {key:>22}: {value}")
+    return results
+
+
+def main() -> int:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL database of its own (it is dropped and created).")
+        return 2
+    env = environment()
+    prepare(database_url, env)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "sicnet.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(3)
+        empty = measure("empty database", database_url)
+        print(f"\nPreloading {ITEMS:,} items…")
+        print(f"  took {preload_items(database_url, ITEMS):.0f} s")
+        full = measure(f"{ITEMS:,} items stored", database_url)
+        print(f"\nThroughput with {ITEMS:,} items / empty: {full['ours_rps'] / empty['ours_rps']:.2f}")
+    finally:
+        server.terminate()
+        server.wait()
+    return 0 if empty["exactly_once"] and full["exactly_once"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""manage.py import_reports FILE.csv --centre CODE: a centre's earlier records, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hotline import importer
+from network.models import Centre
+
+
+class Command(BaseCommand):
+    help = "Import a centre's earlier hotline records from CSV (see hotline/importer.py for the columns)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--centre", required=True, help="the code of the centre the records belong to")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+
+    def handle(self, *args, file: str, centre: str, no_progress: bool, **options) -> None:
+        home = Centre.objects.select_related("country").filter(code=centre).first()
+        if home is None:
+            raise CommandError(f"No centre with the code {centre!r}.")
+        progress_of = (lambda label: lambda share: None) if no_progress else self._bar
+        try:
+            summary = importer.validate(file, home, progress_of("Checking"))
+        except (OSError, UnicodeDecodeError, importer.ImportRefused) as exc:
+            raise CommandError(f"Cannot read {file}: {exc}")
+        if summary.reasons:
+            self._rejections(summary)
+            raise CommandError(f"{sum(summary.reasons.values())} of {summary.rows} rows rejected: nothing imported.")
+        importer.store(file, home, summary, progress_of("Importing"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {summary.reports} reports ({summary.new_items} new URLs) into {home.code}.")
+        )
+
+    def _bar(self, label: str):
+        def show(share: float) -> None:
+            done = int(share * 30)
+            sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {share:4.0%}")
+            if share >= 1:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+        return show
+
+    def _rejections(self, summary) -> None:
+        self.stderr.write("Rejected rows by reason:")
+        for reason, count in summary.reasons.most_common():
+            self.stderr.write(f"  {count:>8}  {reason}")
+        self.stderr.write(f"First {len(summary.rejected)} rejected rows (line: reason):")
+        for line, reason in summary.rejected:
+            self.stderr.write(f"  {line}: {reason}")

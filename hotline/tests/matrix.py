@@ -1,0 +1,102 @@
+"""The hotline's routes and API operations in the permission matrix (see core/tests/matrix.py)."""
+
+from core.tests.matrix import (
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    UNAUTHORIZED,
+    Expect,
+    Status,
+    each,
+    redirect_to,
+)
+
+BAD_REQUEST = Status(400, "BAD_REQUEST")
+INVALID = Status(422, "INVALID")
+
+VIEWERS = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")
+
+
+def _al_item(t) -> dict:
+    from hotline.tests.helpers import make_report
+
+    report, _token = make_report(["https://matrix.example.com/item"])
+    return {"item_id": report.items.get().pk}
+
+
+def _al_item_step(t) -> dict:
+    return {**_al_item(t), "step": "claim"}
+
+
+ROUTES = {
+    # Staff pages
+    "hotline:queue": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
+    "hotline:dashboard": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
+    "hotline:item": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=LOGIN,
+        users=each(OK, "al_analyst", "al_supervisor", "al_manager") | each(NOT_FOUND, "mk_analyst", "mk_manager"),
+        object_kwargs=_al_item,
+    ),
+    "hotline:assign": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_item),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(redirect_to("hotline:item"), "al_supervisor", "al_manager") | {"mk_manager": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_item,
+        ),
+    ),
+    "hotline:step": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_item_step),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(redirect_to("hotline:item"), "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_item_step,
+        ),
+    ),
+    # Public: anyone, in every language. An empty POST is answered with the form and its errors.
+    "hotline_public:report": (Expect(everyone=OK), Expect(everyone=BAD_REQUEST, methods=("POST",))),
+    "hotline_public:status": Expect(everyone=OK, methods=("GET", "POST")),
+    "hotline_public:leave": Expect(everyone=REDIRECT),
+}
+
+API = {
+    # The body "{}" lacks the required fields.
+    "POST /api/v1/reports": Expect(everyone=INVALID),
+    "GET /api/v1/reports/{reference}/status": Expect(
+        everyone=NOT_FOUND, kwargs=lambda t: {"reference": "AL-2026-000001"}
+    ),
+    "GET /api/v1/hotline/items": Expect(signed_in=FORBIDDEN, anonymous=UNAUTHORIZED, users=each(OK, *VIEWERS)),
+    "GET /api/v1/hotline/items/{item_id}": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(OK, "al_analyst", "al_supervisor", "al_manager") | each(NOT_FOUND, "mk_analyst", "mk_manager"),
+        object_kwargs=_al_item,
+    ),
+    **{
+        f"POST /api/v1/hotline/items/{{item_id}}/{step}": Expect(
+            signed_in=FORBIDDEN,
+            anonymous=UNAUTHORIZED,
+            # The body "{}" is valid for claiming and tracing; the other steps say what is missing.
+            users=each(outcome, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+            object_kwargs=_al_item,
+        )
+        for step, outcome in {
+            "claim": OK,
+            "trace": OK,
+            "assess": BAD_REQUEST,
+            "forward": BAD_REQUEST,
+            "law-enforcement": BAD_REQUEST,
+            "notice": BAD_REQUEST,
+            "removal-check": BAD_REQUEST,
+            "close": BAD_REQUEST,
+        }.items()
+    },
+}

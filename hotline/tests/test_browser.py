@@ -1,0 +1,80 @@
+"""In a real browser: a report made on a phone-sized screen, then its assessment by an analyst."""
+
+from django.conf import settings
+from django.test import Client
+
+from core.testing import build_test_network
+from core.tests.browser import BrowserTestCase
+from hotline.models import Item, Report
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+class ReportAndAssessInBrowserTests(BrowserTestCase):
+    def setUp(self):
+        self.network = build_test_network()
+
+    def sign_in(self, page, user) -> None:
+        client = Client()
+        client.force_login(user, backend="accounts.backends.EmailBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.live_server_url}])
+
+    def test_report_on_a_phone_then_assessment(self):
+        page = self.new_page(**PHONE)
+        page.goto(self.url("/en/report/"))
+        self.assertTrue(page.locator("#leave-site").is_visible())
+        page.get_by_label("Country").select_option("AL")
+        page.get_by_label("What is it?").select_option("csam")
+        page.get_by_label("Web address (link)").fill("https://bad.example.com/photo?utm_source=app")
+        page.get_by_label("Yes").check()
+        page.get_by_label("How old are you?").select_option("13_15")
+        # Fits the phone's width: no sideways scrolling.
+        self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390)
+        page.get_by_role("button", name="Send report").click()
+        page.wait_for_selector("#report-reference")
+        reference = page.locator("#report-reference").inner_text()
+        token = page.locator("#report-token").inner_text()
+        self.assertEqual(Report.objects.get().reference, reference)
+        self.assertIn("116 111", page.content())  # the helpline of Albania
+
+        page.get_by_role("link", name="Check your report").click()
+        page.get_by_label("Reference").fill(reference)
+        page.get_by_label("Secret code").fill(token)
+        page.get_by_role("button", name="Check").click()
+        self.assertEqual(page.locator("#report-status").inner_text(), "Received")
+
+        analyst = self.network["users"]["al_analyst"]
+        staff = self.new_page()
+        self.sign_in(staff, analyst)
+        staff.goto(self.url("/hotline/"))
+        staff.get_by_text("hxxps://bad[.]example[.]com/photo").click()
+        self.assertEqual(staff.locator("#item-url").inner_text(), "hxxps://bad[.]example[.]com/photo")
+        self.assertEqual(staff.locator("a[href^='http://bad'], a[href^='https://bad']").count(), 0)
+        self.assertTrue(staff.get_by_role("button", name="Copy the address").is_visible())  # shown by copy.js
+        staff.locator("#step-assess").get_by_label("Assessment").select_option("baseline")
+        staff.locator("#step-assess").get_by_label("Content type").select_option("image")
+        staff.locator("#step-assess").get_by_label("First seen (new content)").check()
+        staff.locator("#step-assess").get_by_role("button", name="Save").click()
+        staff.wait_for_load_state()
+        self.assertEqual(staff.locator("#item-assessment").inner_text(), "Illegal everywhere (INTERPOL baseline)")
+        item = Item.objects.get()
+        self.assertEqual((item.assessment, item.flags, item.assigned_to), ("baseline", ["new"], analyst))
+
+        page.goto(self.url("/en/report/status/"))
+        page.get_by_label("Reference").fill(reference)
+        page.get_by_label("Secret code").fill(token)
+        page.get_by_role("button", name="Check").click()
+        self.assertEqual(page.locator("#report-status").inner_text(), "Being assessed")
+
+    def test_leave_button_replaces_the_page(self):
+        page = self.new_page(**PHONE)
+        # Never reach the real site from a test: answer for it.
+        page.route("https://www.wikipedia.org/**", lambda route: route.fulfill(body="<title>neutral</title>"))
+        page.goto(self.url("/en/"))
+        page.goto(self.url("/en/report/"))
+        page.locator("#leave-site").click()
+        page.wait_for_url("https://www.wikipedia.org/")
+        page.go_back()
+        # The report page was replaced in the history: back goes to the page before it.
+        self.assertNotIn("/report/", page.url)

@@ -1,0 +1,81 @@
+"""Per-client limits on public submissions, without third parties.
+
+The client address is kept only as a keyed hash, in a counter row deleted once its window is over.
+A submission and its count are one transaction: over the limit, the submission is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.crypto import keyed_hash
+from hotline.models import ClientCounter
+
+DEFAULT_LIMIT = 10  # submissions per client and window
+DEFAULT_WINDOW_SECONDS = 600
+T = TypeVar("T")
+
+
+class Throttled(Exception):
+    """The client has used up its window."""
+
+
+def limit() -> int:
+    return int(getattr(settings, "HOTLINE_REPORTS_PER_WINDOW", DEFAULT_LIMIT))
+
+
+def window_seconds() -> int:
+    return int(getattr(settings, "HOTLINE_REPORT_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS))
+
+
+def client_hash(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client wants it to be.
+    return keyed_hash(request.META.get("REMOTE_ADDR", ""), purpose="hotline-client")
+
+
+def count_attempt(client: str) -> int:
+    """Add one to the client's current window and return its count (one statement)."""
+    seconds = window_seconds()
+    now = timezone.now()
+    window = now - timedelta(seconds=now.timestamp() % seconds)
+    table = ClientCounter._meta.db_table
+    window_db = ClientCounter._meta.get_field("window").get_db_prep_value(window, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (client, "window", count) VALUES (%s, %s, 1) '  # noqa: S608 - our own table name
+            f'ON CONFLICT (client, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
+            [client, window_db],
+        )
+        (count,) = cursor.fetchone()
+    if count == 1:
+        # A new window started for this client: a good moment to forget finished ones.
+        ClientCounter.objects.filter(window__lt=window - timedelta(seconds=seconds)).delete()
+    return count
+
+
+def over_limit_after_attempt(request: HttpRequest) -> bool:
+    """Count an attempt that stores nothing (bad input); True once the client is over its limit."""
+    return count_attempt(client_hash(request)) > limit()
+
+
+def guarded(request: HttpRequest, store: Callable[[Callable[[], None]], T]) -> T:
+    """Call ``store(check)``; ``check`` counts the attempt inside the store's own transaction and
+    raises Throttled over the limit, so that nothing is stored and one commit does both."""
+    client = client_hash(request)
+
+    def check() -> None:
+        if count_attempt(client) > limit():
+            raise Throttled
+
+    try:
+        return store(check)
+    except Throttled:
+        count_attempt(client)  # committed on its own: a refused attempt still counts
+        raise
