@@ -1,0 +1,32 @@
+"""Demo reports for `manage.py seed_demo`: fictitious URLs on reserved example domains only."""
+
+from hotline.actions import create_report, idempotency_hash
+from hotline.models import Report
+from hotline.taxonomy import HarmType, Source
+
+# (idempotency key, country, harm type, URLs, reported by a child, age band)
+DEMO_REPORTS = [
+    ("demo-al-1", "AL", HarmType.CSAM, ["https://images.example.com/gallery/4821"], False, ""),
+    ("demo-al-2", "AL", HarmType.SEXTORTION, ["https://chat.example.net/u/lost-friend-17"], True, "13_15"),
+    ("demo-al-3", "AL", HarmType.CSAM, ["https://images.example.com/gallery/4821?utm_source=x"], False, ""),
+    ("demo-al-4", "XK", HarmType.CYBERBULLYING, ["https://forum.example.org/t/class-7b"], True, "13_15"),
+    ("demo-mk-1", "MK", HarmType.CSAM, ["https://files.example.org/share/9f3a"], False, ""),
+    ("demo-mk-2", "MK", HarmType.GROOMING, ["https://social.example.com/profile/coach-mk"], True, "under_13"),
+]
+
+
+def seed() -> None:
+    for key, country, harm, urls, child, age_band in DEMO_REPORTS:
+        # Skip what exists: a second run must not even advance a reference counter.
+        if Report.objects.filter(idempotency_key=idempotency_hash(key)).exists():
+            continue
+        create_report(
+            country=country,
+            harm_type=harm,
+            urls=urls,
+            source=Source.WEB_FORM,
+            reporter_is_child=child,
+            age_band=age_band,
+            idempotency_key=key,
+            language="en",
+        )
