@@ -19,7 +19,8 @@ def _reader(path: str):
         return None
     try:
         return geoip2.database.Reader(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):
+        # RuntimeError: maxminddb's InvalidDatabaseError, a file that is not a country database.
         return None
 
 
