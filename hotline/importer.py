@@ -173,7 +173,9 @@ def store(path: str, centre, summary: Summary, progress: Callable[[float], None]
     """Second pass, in one transaction: a failure anywhere stores nothing."""
     tz = zoneinfo.ZoneInfo(centre.effective_time_zone)
     next_number = _reserve_numbers(summary.per_prefix)
-    open_items: dict[str, Item] = {}  # url hash → open item, for duplicates inside the file
+    # url hash → id of the open item, for duplicates inside the file. Ids only: a million model
+    # instances kept for the whole import would cost gigabytes.
+    open_items: dict[str, object] = {}
     batch: list[dict] = []
     for _number, row in _rows(path, progress):
         batch.append(clean_row(row, default_country=centre.country.code, tz=tz))
@@ -195,21 +197,22 @@ def store(path: str, centre, summary: Summary, progress: Callable[[float], None]
 
 def _store_batch(centre, batch: list[dict], open_items: dict, next_number: dict, summary: Summary) -> None:
     hashes = {url_hash(data["url"]) for data in batch}
-    for item in Item.objects.filter(centre=centre, url_hash__in=hashes - open_items.keys()).exclude(
+    existing = Item.objects.filter(centre=centre, url_hash__in=hashes - open_items.keys()).exclude(
         status=ItemStatus.CLOSED
-    ):
-        open_items[item.url_hash] = item
+    )
+    open_items.update(existing.values_list("url_hash", "pk"))
     reports, new_items, links, counted = [], [], [], Counter()
     for data in batch:
         digest = url_hash(data["url"])
-        item = open_items.get(digest)
-        if item is None:
+        item_id = open_items.get(digest)
+        if item_id is None:
             item = _new_item(centre, data, digest)
             new_items.append(item)
+            item_id = item.pk
             if item.status != ItemStatus.CLOSED:
-                open_items[digest] = item
+                open_items[digest] = item_id
         else:
-            counted[item.pk] += 1
+            counted[item_id] += 1
         prefix = f"{data['country']}-{data['received_at'].year}"
         number = next_number[prefix]
         next_number[prefix] += 1
@@ -223,7 +226,7 @@ def _store_batch(centre, batch: list[dict], open_items: dict, next_number: dict,
             origin_reference=data["reference"],
         )
         reports.append(report)
-        links.append(Report.items.through(report_id=report.pk, item_id=item.pk))
+        links.append(Report.items.through(report_id=report.pk, item_id=item_id))
     Item.objects.bulk_create(new_items)
     ItemEvent.objects.bulk_create(
         ItemEvent(item=item, kind=ItemEvent.Kind.RECEIVED, at=item.received_at, details={"imported": True})
