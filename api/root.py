@@ -6,10 +6,12 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from api.auth import staff
 from api.me import router as me_router
+from hashes.api import router as hashes_router
 from helpline.api import router as helpline_router
 from hotline.api import router as hotline_router
 from legal.api import router as legal_router
 from nrm.api import router as nrm_router
+from referrals.api import router as referrals_router
 
 api = NinjaAPI(
     title="SICNet API",
@@ -36,6 +38,8 @@ api.add_router("/", hotline_router)
 api.add_router("/", helpline_router)
 api.add_router("/", nrm_router)
 api.add_router("/", legal_router)
+api.add_router("/", referrals_router)
+api.add_router("/", hashes_router)
 
 
 @api.get("/", auth=None, url_name="root", tags=["meta"])

@@ -25,6 +25,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("hotline/", include("hotline.urls")),
     path("helpline/", include("helpline.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("hashes/", include("hashes.urls")),
     path("nrm/", include("nrm.urls")),
     path("legal/", include("legal.urls")),
     path("", include("core.urls")),
