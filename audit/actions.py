@@ -64,7 +64,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips saved on every action): an
+    # entry that cannot be written must undo the action anyway.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEntry.objects.order_by("-seq").only("hash").first()
         entry = AuditEntry(

@@ -6,8 +6,9 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
+from functools import cache
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,85 +98,137 @@ def create_report(
         "origin_reference": origin_reference,
         "idempotency_key": key_hash,
     }
+    now = received_at or timezone.now()
     for _attempt in range(3):
+        # Taken before the report's transaction, in a statement of its own: the counter row is
+        # locked for that statement only, not until the report commits (so reports of one country
+        # do not wait for each other). A report rolled back leaves a gap in the numbers.
+        reference = _next_reference(fields["country"], now)
         try:
             with transaction.atomic():
-                report = _store_report(centre, canonical, fields, by, received_at or timezone.now())
+                report, new_items = _store_report(centre, canonical, fields, reference, now)
+                # The rate limit, then the audit entry last: its chain lock is held until commit, so
+                # the locks every submission needs are held for the shortest time.
                 if guard is not None:
                     guard()
+                record(
+                    "hotline.report_received",
+                    actor=by,
+                    actor_label="" if by else "public",
+                    centre_id=centre.pk,
+                    obj=report,
+                    changes={"source": report.source, "urls": len(canonical), "new_items": new_items},
+                )
                 return report, True
         except IntegrityError:
-            # The key was used before (a retry), or another report of the same new URL won the race.
-            # Asking first would cost every submission a query: the unique index answers instead.
+            # The key was used before (a retry). Asking first would cost every submission a query:
+            # the unique index answers instead.
             existing = Report.objects.filter(idempotency_key=key_hash).first() if key_hash else None
             if existing is not None:
                 return existing, False
     raise HotlineError(msg.NOT_STORED)
 
 
-def _store_report(centre, canonical: list[str], fields: dict, by, now: datetime) -> Report:
-    report = Report.objects.create(
-        centre=centre, reference=_next_reference(fields["country"], now), received_at=now, **fields
-    )
+def _store_report(centre, canonical: list[str], fields: dict, reference: str, now: datetime) -> tuple[Report, int]:
+    """The report, its items (new or counted again), their timeline entries and links.
+
+    Three statements on PostgreSQL (four on SQLite), whatever the number of URLs.
+    """
+    report = Report(centre=centre, reference=reference, received_at=now, **fields)
+    _insert([report])
     child = bool(report.reporter_is_child)
-    item_ids, new_items, events = [], [], []
-    for url in canonical:
-        digest = url_hash(url)
-        item_id = _attach_to_open_item(centre.pk, digest, child, now)
-        kind = ItemEvent.Kind.REPORTED_AGAIN
-        if item_id is None:
-            item = Item(
-                centre=centre,
-                url=url,
-                url_hash=digest,
-                harm_type=report.harm_type,
-                reported_by_child=child,
-                received_at=now,
-                last_reported_at=now,
-            )
-            new_items.append(item)
-            item_id, kind = item.pk, ItemEvent.Kind.RECEIVED
-        item_ids.append(item_id)
-        events.append(ItemEvent(item_id=item_id, kind=kind, at=now, details={"report": report.reference}))
-    # One statement each, whatever the number of URLs: the intake stays a handful of queries.
-    Item.objects.bulk_create(new_items)
-    ItemEvent.objects.bulk_create(events)
-    Report.items.through.objects.bulk_create(Report.items.through(report_id=report.pk, item_id=i) for i in item_ids)
-    record(
-        "hotline.report_received",
-        actor=by,
-        actor_label="" if by else "public",
-        centre_id=centre.pk,
-        obj=report,
-        changes={"source": report.source, "urls": len(item_ids), "new_items": len(new_items)},
-    )
-    return report
-
-
-def _attach_to_open_item(centre_id, digest: str, child: bool, now: datetime):
-    """Count one more report on the centre's open item for this URL; its id, or None if there is none."""
-    table = Item._meta.db_table
-    prep = Item._meta.pk.get_db_prep_value
-    stamp = Item._meta.get_field("last_reported_at").get_db_prep_value(now, connection)
-    with connection.cursor() as cursor:
-        # The duplicate check is one lookup in the partial unique index (centre, url_hash) of open items.
-        cursor.execute(
-            f"UPDATE {table} SET reports_count = reports_count + 1, last_reported_at = %s, updated_at = %s, "  # noqa: S608
-            f"reported_by_child = (reported_by_child OR %s) "
-            f"WHERE centre_id = %s AND url_hash = %s AND status <> %s RETURNING id",
-            [stamp, stamp, child, prep(centre_id, connection), digest, ItemStatus.CLOSED],
+    digests = {url: url_hash(url) for url in canonical}
+    proposed = [
+        Item(
+            centre=centre,
+            url=url,
+            url_hash=digest,
+            harm_type=report.harm_type,
+            reported_by_child=child,
+            received_at=now,
+            last_reported_at=now,
         )
-        row = cursor.fetchone()
-    return uuid.UUID(str(row[0])) if row else None
+        # Rows in hash order: two reports naming the same URLs lock their items in the same order.
+        for url, digest in sorted(digests.items(), key=lambda pair: pair[1])
+    ]
+    # One statement whatever the number of URLs: a URL with an open item at the centre counts one
+    # more report on it (the lookup is the partial unique index of open items), any other URL
+    # becomes a new item. Concurrent reports of the same new URL wait for each other, never fail.
+    rows = _insert(proposed, suffix=_ATTACH_OR_CREATE, returning=True)
+    item_ids = {digest: uuid.UUID(str(item_id)) for item_id, digest in rows}
+    new_ids = {item.pk for item in proposed}
+    events, links = [], []
+    for url in canonical:
+        item_id = item_ids[digests[url]]
+        kind = ItemEvent.Kind.RECEIVED if item_id in new_ids else ItemEvent.Kind.REPORTED_AGAIN
+        events.append(ItemEvent(item_id=item_id, kind=kind, at=now, details={"report": reference}))
+        links.append(Report.items.through(report_id=report.pk, item_id=item_id))
+    _insert(events, then=links)
+    return report, sum(1 for item_id in item_ids.values() if item_id in new_ids)
+
+
+_ATTACH_OR_CREATE = (
+    # The conflict target names the partial unique index hotline_one_open_item_per_url.
+    f' ON CONFLICT ("centre_id", "url_hash") WHERE NOT ("status" = \'{ItemStatus.CLOSED.value}\') DO UPDATE SET'
+    f' "reports_count" = {Item._meta.db_table}."reports_count" + 1,'
+    ' "last_reported_at" = EXCLUDED."last_reported_at",'
+    ' "updated_at" = EXCLUDED."last_reported_at",'
+    f' "reported_by_child" = ({Item._meta.db_table}."reported_by_child" OR EXCLUDED."reported_by_child")'
+    ' RETURNING "id", "url_hash"'
+)
+
+
+@cache
+def _insert_statement(model, vendor: str) -> tuple[list, str, str]:
+    """The fields, the head of an INSERT of every concrete column but an auto-increment key, and one row."""
+    fields = [field for field in model._meta.concrete_fields if not getattr(field, "db_returning", False)]
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608 - our own names
+    return fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")"
+
+
+def _insert(objs: list, *, suffix: str = "", returning: bool = False, then: list | None = None) -> list:
+    """INSERT the instances in one statement, as bulk_create would, without building a query each time.
+
+    Values go through each field's own preparation (so encrypted fields are encrypted, JSON adapted).
+    ``then``: instances of another model inserted too, in the same statement on PostgreSQL.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy for every value
+    sql, params = _insert_sql(db, objs)
+    if then and db.vendor == "postgresql":
+        # A data-modifying WITH runs to completion whether or not the main statement reads it.
+        then_sql, then_params = _insert_sql(db, then)
+        sql, params, then = f"WITH earlier AS ({sql}) {then_sql}", params + then_params, None
+    with db.cursor() as cursor:
+        cursor.execute(sql + suffix, params)
+        rows = cursor.fetchall() if returning else []
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, db.alias
+    if then:
+        _insert(then)
+    return rows
+
+
+def _insert_sql(db, objs: list) -> tuple[str, list]:
+    fields, head, row = _insert_statement(type(objs[0]), db.vendor)
+    # pre_save as in bulk_create: it stamps the auto_now fields (created_at, updated_at).
+    params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields]
+    return head + ", ".join([row] * len(objs)), params
 
 
 def _next_reference(country: str, now: datetime) -> str:
     prefix = f"{country}-{now.year}"
     table = ReferenceCounter._meta.db_table
+    row = "VALUES (%s, 1)"
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        # The statement is a transaction of its own: its commit need not wait for the disk. The
+        # report that takes the number commits after it (and waits for the disk), which writes this
+        # increment to disk too: a stored report's number is never given again, even after a crash.
+        row = "SELECT %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
     with connection.cursor() as cursor:
         # One statement under the counter's row lock: two reports never get the same number.
         cursor.execute(
-            f"INSERT INTO {table} (prefix, value) VALUES (%s, 1) "  # noqa: S608 - our own table name
+            f"INSERT INTO {table} (prefix, value) {row} "  # noqa: S608 - our own table name
             f"ON CONFLICT (prefix) DO UPDATE SET value = {table}.value + 1 RETURNING value",
             [prefix],
         )

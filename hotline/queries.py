@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from hotline.actions import status_token_for
 from hotline.models import Item, ItemStatus, Report
 from hotline.public_messages import PublicStatus
-from network.models import CentreService, Coverage, Service
+from network.models import Centre, CentreService, Country, Coverage, Service
 
 SORTS = {
     "oldest": ("received_at",),
@@ -37,6 +39,30 @@ def queue(user, params: dict) -> QuerySet[Item]:
     elif mine == "nobody":
         items = items.filter(assigned_to__isnull=True)
     return items.order_by(*SORTS.get(params.get("sort") or "child_first", SORTS["child_first"]))
+
+
+@cache
+def _hotline_centre_sql() -> str:
+    coverage, country = Coverage._meta.db_table, Country._meta.db_table
+    return (
+        f'SELECT v."centre_id" FROM "{coverage}" v JOIN "{country}" k ON k."id" = v."country_id" '  # noqa: S608
+        f'WHERE k."code" = %s AND v."service" = %s'
+    )
+
+
+def hotline_centre(country_code: str) -> Centre | None:
+    """The centre that covers the hotline for the country (``network.queries.covering_centre``), or None.
+
+    The same answer in one plain query, because the public intake asks it on every submission and
+    building the ORM query cost more than running it. Coverage is unique per country and service.
+    Only the centre's id is read; its other fields load if something reads them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_hotline_centre_sql(), [country_code.upper(), Service.HOTLINE.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Centre.from_db(connection.alias, ["id"], [Centre._meta.pk.to_python(row[0])])
 
 
 def report_by_token(reference: str, token: str) -> Report | None:
