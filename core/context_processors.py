@@ -11,6 +11,7 @@ from core.permissions import Perm
 NAVIGATION = [
     ("core:dashboard", _("Dashboard"), Perm.DASHBOARD),
     ("hotline:queue", _("Hotline"), Perm.HOTLINE_VIEW),
+    ("hashes:lists", _("Hash lists"), Perm.HOTLINE_VIEW),
     ("helpline:contacts", _("Helpline"), Perm.HELPLINE_LOG),
     ("helpline:services", _("Services directory"), Perm.HELPLINE_VIEW),
     ("network:directory", _("Directory"), Perm.DIRECTORY),

@@ -1,5 +1,168 @@
-"""The hashes app's API operations, mounted under /api/v1/ by api/root.py."""
+"""The hashes app's API operations, mounted under /api/v1/ by api/root.py.
 
-from ninja import Router
+Batch lookup (up to 1,000 hashes per call), the lists a user can see and their entries, and adding
+an entry, through the same matching and actions as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import staff
+from core.access import access_object, has_perm
+from core.permissions import Perm
+from hashes import actions
+from hashes import values as hash_values
+from hashes.forms import EntryForm
+from hashes.matching import matches_for
+from hashes.models import HashList
 
 router = Router(tags=["hashes"])
+
+MAX_LOOKUP = 1000
+
+
+class LookupIn(Schema):
+    hashes: list[str] = Field(..., min_length=1, max_length=MAX_LOOKUP)
+
+
+class MatchOut(Schema):
+    entry_id: UUID
+    list_id: UUID
+    list_name: str
+    centre: str
+    classification: str
+    distance: int
+
+
+class ResultOut(Schema):
+    query: str
+    algorithm: str
+    matches: list[MatchOut]
+
+
+class InvalidOut(Schema):
+    index: int
+    error: str
+
+
+class LookupOut(Schema):
+    results: list[ResultOut]
+    invalid: list[InvalidOut]
+
+
+@router.post("/hashes/lookup", response=LookupOut, auth=staff(Perm.HOTLINE_VIEW), url_name="hashes_lookup")
+def lookup(request: HttpRequest, body: LookupIn):
+    """Match up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``)."""
+    parsed, invalid = [], []
+    for index, text in enumerate(body.hashes):
+        try:
+            parsed.append(hash_values.parse(text))
+        except hash_values.BadHash as exc:
+            invalid.append({"index": index, "error": str(exc)})
+    by_query: dict[tuple[str, str], list] = {value: [] for value in parsed}
+    for match in matches_for(parsed, user=request.user):
+        entry = match.entry
+        by_query[(match.algorithm, match.query)].append(
+            {
+                "entry_id": entry.pk,
+                "list_id": entry.hash_list_id,
+                "list_name": entry.hash_list.name,
+                "centre": entry.hash_list.centre.code,
+                "classification": entry.classification,
+                "distance": match.distance,
+            }
+        )
+    results = [
+        {"query": value, "algorithm": algorithm, "matches": found} for (algorithm, value), found in by_query.items()
+    ]
+    return {"results": results, "invalid": invalid}
+
+
+class ListOut(Schema):
+    id: UUID
+    name: str
+    centre: str = Field(..., alias="centre.code")
+    kind: str
+    source: str
+    trust_level: str
+    shares_with_network: bool
+
+
+@router.get("/hashes/lists", response=list[ListOut], auth=staff(Perm.HOTLINE_VIEW), url_name="hashes_lists")
+def get_lists(request: HttpRequest):
+    return list(HashList.objects.visible_to(request.user).select_related("centre"))
+
+
+class EntryOut(Schema):
+    id: UUID
+    algorithm: str
+    value: str
+    classification: str
+    quality: int | None
+    first_seen: datetime
+    is_active: bool
+
+
+@router.get(
+    "/hashes/lists/{list_id}/entries",
+    response=list[EntryOut],
+    auth=staff(Perm.HOTLINE_VIEW),
+    url_name="hashes_list_entries",
+)
+def get_entries(
+    request: HttpRequest,
+    list_id: UUID,
+    algorithm: str = "",
+    active: bool | None = None,
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0),
+):
+    hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
+    entries = hash_list.entries.order_by("first_seen", "pk")
+    if algorithm:
+        entries = entries.filter(algorithm=algorithm)
+    if active is not None:
+        entries = entries.filter(is_active=active)
+    return list(entries[offset : offset + limit])
+
+
+class EntryIn(Schema):
+    algorithm: str = ""
+    value: str = ""
+    classification: str = ""
+    quality: int | None = None
+
+
+@router.post(
+    "/hashes/lists/{list_id}/entries",
+    response={200: EntryOut, 201: EntryOut},
+    auth=staff(Perm.HOTLINE_ASSESS),
+    url_name="hashes_add_entry",
+)
+def add_entry(request: HttpRequest, list_id: UUID, body: EntryIn):
+    """Add a hash to a list of one of the caller's centres (201; 200 when it was already there)."""
+    hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
+    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+        # Visible (a network list of another centre) but not theirs to change.
+        raise HttpError(403, _("You do not have permission to do this."))
+    form = EntryForm(body.dict())
+    if not form.is_valid():
+        raise HttpError(400, _("The hash is not valid: %(errors)s") % {"errors": form.errors.as_text()})
+    data = form.cleaned_data
+    entry, created = actions.add_entry(
+        hash_list,
+        by=request.user,
+        algorithm=data["algorithm"],
+        value=data["value"],
+        classification=data["classification"],
+        quality=data["quality"],
+        origin="api",
+    )
+    return (201 if created else 200), entry

@@ -1,1 +1,131 @@
-"""Models of the hashes app."""
+"""Models of the hashes app: lists of hashes of known material and their entries (never the material)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.access import ScopedQuerySet, centre_ids_with
+from core.models import BaseModel
+from core.permissions import Perm
+
+
+class ListKind(models.TextChoices):
+    OWN = "own", _("Centre's own list")
+    NETWORK = "network", _("Network-shared list")
+    PARTNER = "partner", _("Imported partner list")
+
+
+class TrustLevel(models.TextChoices):
+    HIGH = "high", _("High (confirmed by analysts)")
+    MEDIUM = "medium", _("Medium (trusted partner)")
+    LOW = "low", _("Low (unverified source)")
+
+
+class Algorithm(models.TextChoices):
+    MD5 = "md5", "MD5"
+    SHA1 = "sha1", "SHA-1"
+    SHA256 = "sha256", "SHA-256"
+    PDQ = "pdq", "PDQ"
+
+
+# Hex digits of a value per algorithm (PDQ: 256 bits).
+HEX_LENGTH = {Algorithm.MD5: 32, Algorithm.SHA1: 40, Algorithm.SHA256: 64, Algorithm.PDQ: 64}
+
+
+class Classification(models.TextChoices):
+    BASELINE = "baseline", _("Baseline (illegal everywhere)")
+    NATIONAL = "national", _("National (illegal under national law)")
+
+
+class HashListQuerySet(ScopedQuerySet):
+    """A centre's own and partner lists to its hotline staff; network lists to every network hotline."""
+
+    def visible_to(self, user, code: str | None = None):
+        centre_ids = centre_ids_with(user, code or Perm.HOTLINE_VIEW)
+        if not centre_ids:
+            return self.none()
+        return self.filter(models.Q(centre_id__in=centre_ids) | models.Q(kind=ListKind.NETWORK))
+
+
+class HashList(BaseModel):
+    """A list of hashes of known material, owned by one centre."""
+
+    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+
+    centre = models.ForeignKey(
+        "network.Centre", on_delete=models.PROTECT, related_name="hash_lists", verbose_name=_("owner centre")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ListKind.choices, default=ListKind.OWN)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    trust_level = models.CharField(_("trust level"), max_length=20, choices=TrustLevel.choices, default=TrustLevel.HIGH)
+    # For an own list: hashes the centre confirms also join the network-shared list.
+    shares_with_network = models.BooleanField(_("shares with the network"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = HashListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hash list")
+        verbose_name_plural = _("hash lists")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="hashes_list_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HashEntryQuerySet(models.QuerySet):
+    """Entries are visible exactly when their list is."""
+
+    def visible_to(self, user, code: str | None = None):
+        return self.filter(hash_list__in=HashList.objects.visible_to(user, code))
+
+
+class HashEntry(BaseModel):
+    """One hash of known material in one list."""
+
+    hash_list = models.ForeignKey(HashList, on_delete=models.PROTECT, related_name="entries", verbose_name=_("list"))
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=Algorithm.choices)
+    value = models.CharField(_("value"), max_length=64, help_text=_("Lower-case hexadecimal."))
+    classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices)
+    quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
+    first_seen = models.DateTimeField(_("first seen"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Where it came from (an import file, a hotline item): shown only to the owner centre.
+    origin = models.CharField(_("origin"), max_length=200, blank=True)
+
+    objects = HashEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hash entry")
+        verbose_name_plural = _("hash entries")
+        ordering = ["-first_seen"]
+        constraints = [
+            models.UniqueConstraint(fields=["hash_list", "algorithm", "value"], name="hashes_entry_unique_value")
+        ]
+        # Exact lookups across lists: (algorithm, value).
+        indexes = [models.Index(fields=["algorithm", "value"], name="hashes_entry_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_algorithm_display()} {self.value}"
+
+    @property
+    def usable(self) -> bool:
+        """Matched at all: active, and for PDQ of quality 50 or more (unknown quality is trusted)."""
+        return self.is_active and (self.algorithm != Algorithm.PDQ or self.quality is None or self.quality >= 50)

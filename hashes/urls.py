@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hashes import views
 
 app_name = "hashes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.lists, name="lists"),
+    path("lists/new/", views.list_create, name="list_create"),
+    path("lists/<uuid:list_id>/", views.list_detail, name="list"),
+    path("lists/<uuid:list_id>/export/", views.list_export, name="export"),
+    path("lists/<uuid:list_id>/entries/<uuid:entry_id>/toggle/", views.entry_toggle, name="entry_toggle"),
+    path("lookup/", views.lookup, name="lookup"),
+]

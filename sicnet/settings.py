@@ -184,6 +184,8 @@ HOTLINE_REPORTS_PER_WINDOW = int(env("HOTLINE_REPORTS_PER_WINDOW", "10"))
 HOTLINE_REPORT_WINDOW_SECONDS = int(env("HOTLINE_REPORT_WINDOW_SECONDS", "600"))
 HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format country file; needs geoip2
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
+# Files an analyst hashes are read in memory only, up to this size.
+HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(256 * 1024)))
 
 # Languages: the seven interface languages of the network.

@@ -1,0 +1,149 @@
+"""Every change to hash lists: one transaction, explicit update_fields, one audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import record
+from hashes.models import HashEntry, HashList
+
+
+@transaction.atomic
+def create_list(
+    centre, *, by, name: str, kind: str, source: str = "", trust_level: str, shares_with_network: bool = False
+) -> HashList:
+    hash_list = HashList.objects.create(
+        centre=centre,
+        name=name,
+        kind=kind,
+        source=source,
+        trust_level=trust_level,
+        shares_with_network=shares_with_network,
+        created_by=by,
+    )
+    record(
+        "hashes.list_created",
+        actor=by,
+        centre_id=centre.pk,
+        obj=hash_list,
+        changes={"name": name, "kind": kind, "trust_level": trust_level, "shares_with_network": shares_with_network},
+    )
+    return hash_list
+
+
+@transaction.atomic
+def add_entry(
+    hash_list: HashList,
+    *,
+    by,
+    algorithm: str,
+    value: str,
+    classification: str,
+    quality: int | None = None,
+    origin: str = "",
+) -> tuple[HashEntry, bool]:
+    """Add a (normalised) hash to the list; an existing one is returned unchanged with created=False."""
+    entry, created = HashEntry.objects.get_or_create(
+        hash_list=hash_list,
+        algorithm=algorithm,
+        value=value,
+        defaults={
+            "classification": classification,
+            "quality": quality,
+            "first_seen": timezone.now(),
+            "added_by": by,
+            "origin": origin,
+        },
+    )
+    if created:
+        record(
+            "hashes.entry_added",
+            actor=by,
+            centre_id=hash_list.centre_id,
+            obj=entry,
+            changes={
+                "list": str(hash_list.pk),
+                "algorithm": algorithm,
+                "value": value,
+                "classification": classification,
+            },
+        )
+    return entry, created
+
+
+@transaction.atomic
+def set_entry_active(entry: HashEntry, *, by, active: bool) -> HashEntry:
+    """Disable (no longer matched) or enable an entry again."""
+    entry = HashEntry.objects.select_for_update().select_related("hash_list").get(pk=entry.pk)
+    if entry.is_active == active:
+        return entry
+    entry.is_active = active
+    entry.save(update_fields=["is_active", "updated_at"])
+    record(
+        "hashes.entry_enabled" if active else "hashes.entry_disabled",
+        actor=by,
+        centre_id=entry.hash_list.centre_id,
+        obj=entry,
+        changes={"is_active": active},
+    )
+    return entry
+
+
+BATCH = 2_000
+
+
+@transaction.atomic
+def import_entries(
+    hash_list: HashList,
+    rows: Iterable[dict],
+    *,
+    by=None,
+    origin: str,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Store validated rows (algorithm, value, classification, quality) in batches; one audit entry.
+
+    Values already in the list are skipped by the unique constraint. Answers how many were new.
+    """
+    now = timezone.now()
+    before = hash_list.entries.count()
+    batch: list[HashEntry] = []
+    seen = 0
+
+    def flush() -> None:
+        HashEntry.objects.bulk_create(batch, ignore_conflicts=True)
+        if on_batch:
+            on_batch(seen)
+        batch.clear()
+
+    for row in rows:
+        seen += 1
+        batch.append(
+            HashEntry(
+                hash_list=hash_list,
+                algorithm=row["algorithm"],
+                value=row["value"],
+                classification=row["classification"],
+                quality=row.get("quality"),
+                first_seen=row.get("first_seen") or now,
+                added_by=by,
+                origin=origin,
+            )
+        )
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    added = hash_list.entries.count() - before
+    record(
+        "hashes.list_imported",
+        actor=by,
+        actor_label="" if by else "manage.py import_hashes",
+        centre_id=hash_list.centre_id,
+        obj=hash_list,
+        changes={"rows": seen, "added": added, "origin": origin},
+    )
+    return added

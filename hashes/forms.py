@@ -1,0 +1,118 @@
+"""Forms of the hash pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from hashes import values as hash_values
+from hashes.models import Algorithm, Classification, HashList, TrustLevel
+
+MAX_PASTED = 1000
+
+
+class ListForm(forms.Form):
+    centre = forms.ChoiceField(label=_l("Owner centre"))
+    name = forms.CharField(label=_l("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_l("Kind"), choices=HashList._meta.get_field("kind").choices)
+    source = forms.CharField(label=_l("Source"), max_length=200, required=False)
+    trust_level = forms.ChoiceField(label=_l("Trust level"), choices=TrustLevel.choices)
+    shares_with_network = forms.BooleanField(label=_l("Share confirmed hashes with the network"), required=False)
+
+    def __init__(self, *args, centres, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.centres = {str(centre.pk): centre for centre in centres}
+        self.fields["centre"].choices = [(key, centre.name) for key, centre in self.centres.items()]
+
+    def clean(self):
+        data = super().clean()
+        centre = self.centres.get(data.get("centre"))
+        if centre and HashList.objects.filter(centre=centre, name=data.get("name")).exists():
+            self.add_error("name", _("This centre already has a list with this name."))
+        data["centre"] = centre
+        return data
+
+
+class EntryForm(forms.Form):
+    algorithm = forms.ChoiceField(label=_l("Algorithm"), choices=Algorithm.choices)
+    value = forms.CharField(label=_l("Value"), max_length=80)
+    classification = forms.ChoiceField(label=_l("Classification"), choices=Classification.choices)
+    quality = forms.IntegerField(label=_l("PDQ quality"), min_value=0, max_value=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("algorithm") and data.get("value"):
+            try:
+                data["value"] = hash_values.normalise(data["algorithm"], data["value"])
+            except hash_values.BadHash as exc:
+                self.add_error("value", str(exc))
+        return data
+
+
+class EntryFilterForm(forms.Form):
+    algorithm = forms.ChoiceField(label=_l("Algorithm"), choices=[("", "—"), *Algorithm.choices], required=False)
+    classification = forms.ChoiceField(
+        label=_l("Classification"), choices=[("", "—"), *Classification.choices], required=False
+    )
+    active = forms.ChoiceField(
+        label=_l("Status"),
+        choices=[("", _l("Any")), ("1", _l("Active")), ("0", _l("Disabled"))],
+        required=False,
+    )
+    value = forms.CharField(label=_l("Value starts with"), max_length=64, required=False)
+
+    def params(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        params = {}
+        if data["algorithm"]:
+            params["algorithm"] = data["algorithm"]
+        if data["classification"]:
+            params["classification"] = data["classification"]
+        if data["active"]:
+            params["is_active"] = data["active"] == "1"
+        if data["value"]:
+            params["value__startswith"] = data["value"].strip().lower()
+        return params
+
+
+class LookupForm(forms.Form):
+    hashes = forms.CharField(
+        label=_l("Hashes"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_l("One per line: MD5, SHA-1 or SHA-256 in hexadecimal, or pdq:<64 hexadecimal digits>."),
+    )
+    file = forms.FileField(
+        label=_l("Or a file to hash"),
+        required=False,
+        help_text=_l("Read in memory and discarded: only its hashes are kept."),
+    )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_hashes(self) -> list[tuple[str, str]]:
+        lines = [line.strip() for line in self.cleaned_data["hashes"].splitlines() if line.strip()]
+        if len(lines) > MAX_PASTED:
+            raise forms.ValidationError(_("At most %(n)d hashes at a time.") % {"n": MAX_PASTED})
+        parsed, errors = [], []
+        for number, line in enumerate(lines, start=1):
+            try:
+                parsed.append(hash_values.parse(line))
+            except hash_values.BadHash as exc:
+                errors.append(_("Line %(n)d: %(error)s") % {"n": number, "error": exc})
+        if errors:
+            raise forms.ValidationError(errors[:10])
+        return parsed
+
+    def clean(self):
+        data = super().clean()
+        if self.too_large:
+            self.add_error("file", _("The file is too large to be hashed here."))
+        elif not self.errors and not data.get("hashes") and not data.get("file"):
+            raise forms.ValidationError(_("Paste hashes or choose a file."))
+        return data

@@ -1,0 +1,144 @@
+"""Reading and writing hash lists: CSV, plain text and JSON lines, streamed.
+
+- CSV: a header with ``algorithm`` and ``value`` (``hash`` is accepted too), optional
+  ``classification`` and ``quality``.
+- Plain text: one value per line, ``algorithm:value`` or a bare value (MD5, SHA-1, SHA-256 by
+  length; ``--algorithm`` says which for the whole file, PDQ included). ``#`` starts a comment.
+- JSON lines: one object per line with the same keys as the CSV.
+
+Each line is validated (hex length per algorithm, PDQ quality 0–100) and de-duplicated within the
+file; rejected lines are counted by reason and the first ones kept for the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from hashes import values as hash_values
+from hashes.models import Classification, HashEntry
+
+FORMATS = ("csv", "txt", "jsonl")
+KEEP_REJECTED = 20
+
+
+def format_of(path: str) -> str:
+    suffix = path.rsplit(".", 1)[-1].lower()
+    return {"csv": "csv", "txt": "txt", "text": "txt", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "txt")
+
+
+@dataclass
+class Summary:
+    """What a read of a file found: rows, valid rows, duplicates and rejections."""
+
+    rows: int = 0
+    valid: int = 0
+    duplicates: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str) -> None:
+        self.reasons[reason] += 1
+        if len(self.rejected) < KEEP_REJECTED:
+            self.rejected.append((line, reason))
+
+
+def _raw_rows(handle: io.TextIOBase, fmt: str) -> Iterator[tuple[int, dict | str]]:
+    if fmt == "csv":
+        reader = csv.DictReader(handle)
+        for number, row in enumerate(reader, start=2):
+            yield number, row
+    elif fmt == "jsonl":
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    yield number, "not JSON"
+                    continue
+                yield number, data if isinstance(data, dict) else "not a JSON object"
+    else:
+        for number, line in enumerate(handle, start=1):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                yield number, {"value": line}
+
+
+def clean(row: dict, *, algorithm: str | None, classification: str) -> dict:
+    """One row → algorithm, normalised value, classification, quality; ValueError with the reason."""
+    value = str(row.get("value") or row.get("hash") or "").strip()
+    given = str(row.get("algorithm") or "").strip() or algorithm
+    if given:
+        name = hash_values.algorithm_of(given)
+        if ":" in value:
+            prefix, _sep, value = value.rpartition(":")
+            if hash_values.algorithm_of(prefix) != name:
+                raise hash_values.BadHash("algorithm and value prefix disagree")
+        value = hash_values.normalise(name, value)
+    else:
+        name, value = hash_values.parse(value)
+    chosen = str(row.get("classification") or "").strip().lower() or classification
+    if chosen not in Classification.values:
+        raise hash_values.BadHash(f"unknown classification: {chosen[:20]}")
+    quality = hash_values.check_quality(row.get("quality"))
+    return {"algorithm": name, "value": value, "classification": chosen, "quality": quality}
+
+
+def read(
+    path: str,
+    *,
+    fmt: str | None = None,
+    algorithm: str | None = None,
+    classification: str = Classification.BASELINE,
+    summary: Summary,
+    progress: Callable[[float], None] = lambda share: None,
+) -> Iterator[dict]:
+    """Stream the valid, de-duplicated rows of the file, filling ``summary`` as it goes."""
+    fmt = fmt or format_of(path)
+    seen: set[tuple[str, str]] = set()
+    with open(path, "rb") as raw:
+        size = max(raw.seek(0, io.SEEK_END), 1)
+        raw.seek(0)
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="" if fmt == "csv" else None)
+        for number, row in _raw_rows(handle, fmt):
+            summary.rows += 1
+            if number % 5000 == 0:
+                progress(min(raw.tell() / size, 1.0))
+            if isinstance(row, str):
+                summary.reject(number, row)
+                continue
+            try:
+                data = clean(row, algorithm=algorithm, classification=classification)
+            except ValueError as exc:
+                summary.reject(number, str(exc))
+                continue
+            key = (data["algorithm"], data["value"])
+            if key in seen:
+                summary.duplicates += 1
+                continue
+            seen.add(key)
+            summary.valid += 1
+            yield data
+        progress(1.0)
+
+
+def export(entries: Iterable[HashEntry], fmt: str) -> Iterator[str]:
+    """The entries in one of FORMATS, line by line (hashes and classifications only)."""
+    if fmt == "csv":
+        yield "algorithm,value,classification,quality\r\n"
+        for entry in entries:
+            quality = "" if entry.quality is None else str(entry.quality)
+            yield f"{entry.algorithm},{entry.value},{entry.classification},{quality}\r\n"
+    elif fmt == "jsonl":
+        for entry in entries:
+            data = {"algorithm": entry.algorithm, "value": entry.value, "classification": entry.classification}
+            if entry.quality is not None:
+                data["quality"] = entry.quality
+            yield json.dumps(data) + "\n"
+    else:
+        for entry in entries:
+            yield f"{entry.algorithm}:{entry.value}\n"

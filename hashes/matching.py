@@ -1,0 +1,154 @@
+"""Matching hashes against the lists: exact lookups by index, PDQ by Hamming distance.
+
+PDQ matching here is an exact brute force over the 256-bit values (XOR and a bit count per entry,
+vectorised with numpy when it is installed): correct by construction, with 100% recall. The in-memory, incrementally updated index
+shared across processes (issue 6) is a later step and must give the same answers as this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+try:  # vectorised distances when numpy is installed (it is, with pdqhash); pure Python otherwise
+    import numpy
+except ImportError:  # pragma: no cover - depends on the installation
+    numpy = None
+
+from hashes.models import Algorithm, HashEntry
+
+# A PDQ match is a Hamming distance of at most 31 bits; a PDQ hash of quality under 50 is not used.
+PDQ_MAX_DISTANCE = 31
+PDQ_MIN_QUALITY = 50
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry that matches one queried hash: the entry, its list and the distance (0 when exact)."""
+
+    algorithm: str
+    query: str
+    entry: HashEntry
+    distance: int
+
+    @property
+    def hash_list(self):
+        return self.entry.hash_list
+
+
+def hamming(a: int, b: int) -> int:
+    return (a ^ b).bit_count()
+
+
+def _usable_pdq() -> Q:
+    return Q(quality__isnull=True) | Q(quality__gte=PDQ_MIN_QUALITY)
+
+
+def _entries(user):
+    entries = HashEntry.objects.filter(is_active=True).select_related("hash_list", "hash_list__centre")
+    return entries.visible_to(user) if user is not None else entries
+
+
+def matches_for(values: Iterable[tuple[str, str]], *, user=None, max_distance: int = PDQ_MAX_DISTANCE) -> list[Match]:
+    """Every active entry matching one of ``values`` ((algorithm, normalised hex) pairs).
+
+    With ``user``, only the lists that user may see are searched. Results are sorted by query,
+    then distance.
+    """
+    values = list(dict.fromkeys(values))
+    exact: dict[str, set[str]] = {}
+    pdq_queries: list[str] = []
+    for algorithm, value in values:
+        if algorithm == Algorithm.PDQ:
+            pdq_queries.append(value)
+        else:
+            exact.setdefault(algorithm, set()).add(value)
+    found: list[Match] = []
+    if exact:
+        condition = Q()
+        for algorithm, wanted in exact.items():
+            condition |= Q(algorithm=algorithm, value__in=sorted(wanted))
+        for entry in _entries(user).filter(condition):
+            found.append(Match(entry.algorithm, entry.value, entry, 0))
+    if pdq_queries:
+        found.extend(_pdq_matches(pdq_queries, user, max_distance))
+    order = {value: index for index, value in enumerate(values)}
+    found.sort(key=lambda m: (order.get((m.algorithm, m.query), 0), m.distance, str(m.entry.pk)))
+    return found
+
+
+def _pdq_matches(queries: list[str], user, max_distance: int) -> list[Match]:
+    hits: list[tuple[str, object, int]] = []
+    candidates = _entries(user).filter(_usable_pdq(), algorithm=Algorithm.PDQ).values_list("pk", "value")
+    chunk: list[tuple[object, str]] = []
+    for row in candidates.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            hits.extend(_distances(queries, chunk, max_distance))
+            chunk = []
+    if chunk:
+        hits.extend(_distances(queries, chunk, max_distance))
+    if not hits:
+        return []
+    entries = HashEntry.objects.select_related("hash_list", "hash_list__centre").in_bulk([pk for _q, pk, _d in hits])
+    return [Match(Algorithm.PDQ, query, entries[pk], distance) for query, pk, distance in hits]
+
+
+CHUNK = 50_000
+
+
+def _distances(queries: list[str], rows: list[tuple[object, str]], max_distance: int) -> list[tuple[str, object, int]]:
+    """(query, entry id, distance) for every pair within ``max_distance``: exact, no index."""
+    if numpy is not None:
+        return _distances_numpy(queries, rows, max_distance)
+    found = []
+    packed = [(query, int(query, 16)) for query in queries]
+    for pk, value in rows:
+        number = int(value, 16)
+        for query, wanted in packed:
+            distance = (number ^ wanted).bit_count()
+            if distance <= max_distance:
+                found.append((query, pk, distance))
+    return found
+
+
+def _as_words(values: list[str]):
+    # 256 bits as four unsigned 64-bit words per hash.
+    return numpy.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").reshape(-1, 4)
+
+
+def _distances_numpy(queries: list[str], rows: list[tuple[object, str]], max_distance: int):
+    words = _as_words([value for _pk, value in rows])
+    found = []
+    for query, wanted in zip(queries, _as_words(queries), strict=True):
+        distances = numpy.bitwise_count(words ^ wanted).sum(axis=1)
+        for index in numpy.flatnonzero(distances <= max_distance):
+            found.append((query, rows[index][0], int(distances[index])))
+    return found
+
+
+def known_for_items(hashes_by_item: Mapping[Hashable, Iterable[tuple[str, str]]], *, user=None) -> dict:
+    """For the hotline: each item's (or any key's) hashes → the matches, in one lookup.
+
+    ``{item_id: [(algorithm, value), ...]}`` → ``{item_id: [Match, ...]}`` (keys without a
+    match are left out).
+    """
+    wanted = {key: list(values) for key, values in hashes_by_item.items()}
+    every = [value for values in wanted.values() for value in values]
+    matches = matches_for(every, user=user)
+    by_value: dict[tuple[str, str], list[Match]] = {}
+    for match in matches:
+        by_value.setdefault((match.algorithm, match.query), []).append(match)
+    result = {}
+    for key, values in wanted.items():
+        found = [match for value in dict.fromkeys(values) for match in by_value.get(value, [])]
+        if found:
+            result[key] = found
+    return result
+
+
+def known_for_urls(hashes_by_url: Mapping[str, Iterable[tuple[str, str]]], *, user=None) -> dict:
+    """The same, keyed by (canonical) URL: the hashes of the material seen at each URL."""
+    return known_for_items(hashes_by_url, user=user)

@@ -1,0 +1,67 @@
+"""Reading hash values: normalised to lower-case hex, checked against each algorithm's length."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from hashes.models import HEX_LENGTH, Algorithm
+
+_HEX = re.compile(r"[0-9a-f]+")
+_BY_LENGTH = {32: Algorithm.MD5, 40: Algorithm.SHA1, 64: Algorithm.SHA256}
+_ALIASES = {"md5": "md5", "sha1": "sha1", "sha-1": "sha1", "sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
+
+
+class BadHash(ValueError):
+    """A value that is not a hash of the algorithm it claims (the message is translated)."""
+
+
+def algorithm_of(name: str) -> str:
+    """The algorithm for a name as people write it (``SHA-256``, ``sha256``...)."""
+    algorithm = _ALIASES.get((name or "").strip().lower())
+    if algorithm is None:
+        raise BadHash(_("Unknown algorithm: %(name)s.") % {"name": (name or "")[:20]})
+    return algorithm
+
+
+def normalise(algorithm: str, value: str) -> str:
+    """Lower-case hex of the right length for the algorithm, or BadHash."""
+    text = (value or "").strip().lower()
+    if not _HEX.fullmatch(text):
+        raise BadHash(_("Not a hexadecimal value."))
+    if len(text) != HEX_LENGTH[algorithm]:
+        raise BadHash(
+            _("A %(algorithm)s value has %(length)d hexadecimal digits.")
+            % {"algorithm": Algorithm(algorithm).label, "length": HEX_LENGTH[algorithm]}
+        )
+    return text
+
+
+def parse(text: str) -> tuple[str, str]:
+    """One pasted hash: ``algorithm:value`` or a bare value (32, 40 or 64 digits: MD5, SHA-1, SHA-256).
+
+    A bare 64-digit value is read as SHA-256; PDQ hashes are written ``pdq:<64 hex digits>``.
+    """
+    text = (text or "").strip()
+    name, sep, value = text.rpartition(":")
+    if sep:
+        algorithm = algorithm_of(name)
+        return algorithm, normalise(algorithm, value)
+    algorithm = _BY_LENGTH.get(len(text))
+    if algorithm is None:
+        raise BadHash(_("Not a hash: give 32, 40 or 64 hexadecimal digits, or pdq:<64 digits>."))
+    return algorithm, normalise(algorithm, text)
+
+
+def check_quality(value) -> int | None:
+    """A PDQ quality 0–100, or None when not given."""
+    if value is None or value == "":
+        return None
+    try:
+        quality = int(value)
+    except (TypeError, ValueError):
+        raise BadHash(_("The PDQ quality is not a whole number.")) from None
+    if not 0 <= quality <= 100:
+        raise BadHash(_("The PDQ quality is between 0 and 100."))
+    return quality
