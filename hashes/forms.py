@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from hashes import values as hash_values
 from hashes.models import Algorithm, Classification, HashList, TrustLevel
@@ -13,12 +13,14 @@ MAX_PASTED = 1000
 
 
 class ListForm(forms.Form):
-    centre = forms.ChoiceField(label=_l("Owner centre"))
-    name = forms.CharField(label=_l("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_l("Kind"), choices=HashList._meta.get_field("kind").choices)
-    source = forms.CharField(label=_l("Source"), max_length=200, required=False)
-    trust_level = forms.ChoiceField(label=_l("Trust level"), choices=TrustLevel.choices)
-    shares_with_network = forms.BooleanField(label=_l("Share confirmed hashes with the network"), required=False)
+    centre = forms.ChoiceField(label=gettext_lazy("Owner centre"))
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=HashList._meta.get_field("kind").choices)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
+    trust_level = forms.ChoiceField(label=gettext_lazy("Trust level"), choices=TrustLevel.choices)
+    shares_with_network = forms.BooleanField(
+        label=gettext_lazy("Share confirmed hashes with the network"), required=False
+    )
 
     def __init__(self, *args, centres, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -35,10 +37,10 @@ class ListForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    algorithm = forms.ChoiceField(label=_l("Algorithm"), choices=Algorithm.choices)
-    value = forms.CharField(label=_l("Value"), max_length=80)
-    classification = forms.ChoiceField(label=_l("Classification"), choices=Classification.choices)
-    quality = forms.IntegerField(label=_l("PDQ quality"), min_value=0, max_value=100, required=False)
+    algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=Algorithm.choices)
+    value = forms.CharField(label=gettext_lazy("Value"), max_length=80)
+    classification = forms.ChoiceField(label=gettext_lazy("Classification"), choices=Classification.choices)
+    quality = forms.IntegerField(label=gettext_lazy("PDQ quality"), min_value=0, max_value=100, required=False)
 
     def clean(self):
         data = super().clean()
@@ -51,16 +53,18 @@ class EntryForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
-    algorithm = forms.ChoiceField(label=_l("Algorithm"), choices=[("", "—"), *Algorithm.choices], required=False)
+    algorithm = forms.ChoiceField(
+        label=gettext_lazy("Algorithm"), choices=[("", "—"), *Algorithm.choices], required=False
+    )
     classification = forms.ChoiceField(
-        label=_l("Classification"), choices=[("", "—"), *Classification.choices], required=False
+        label=gettext_lazy("Classification"), choices=[("", "—"), *Classification.choices], required=False
     )
     active = forms.ChoiceField(
-        label=_l("Status"),
-        choices=[("", _l("Any")), ("1", _l("Active")), ("0", _l("Disabled"))],
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any")), ("1", gettext_lazy("Active")), ("0", gettext_lazy("Disabled"))],
         required=False,
     )
-    value = forms.CharField(label=_l("Value starts with"), max_length=64, required=False)
+    value = forms.CharField(label=gettext_lazy("Value starts with"), max_length=64, required=False)
 
     def params(self) -> dict:
         if not self.is_valid():
@@ -80,15 +84,15 @@ class EntryFilterForm(forms.Form):
 
 class LookupForm(forms.Form):
     hashes = forms.CharField(
-        label=_l("Hashes"),
+        label=gettext_lazy("Hashes"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text=_l("One per line: MD5, SHA-1 or SHA-256 in hexadecimal, or pdq:<64 hexadecimal digits>."),
+        help_text=gettext_lazy("One per line: MD5, SHA-1 or SHA-256 in hexadecimal, or pdq:<64 hexadecimal digits>."),
     )
     file = forms.FileField(
-        label=_l("Or a file to hash"),
+        label=gettext_lazy("Or a file to hash"),
         required=False,
-        help_text=_l("Read in memory and discarded: only its hashes are kept."),
+        help_text=gettext_lazy("Read in memory and discarded: only its hashes are kept."),
     )
 
     def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
