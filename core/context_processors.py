@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from core.access import memberships_of, permissions_of
 from core.permissions import Perm
 
-# (url name, label, permission code or None for every signed-in user)
+# (url name, label, permission code — or a tuple of codes, any of which will do — or None for
+# every signed-in user)
 NAVIGATION = [
     ("core:dashboard", _("Dashboard"), Perm.DASHBOARD),
     ("hotline:queue", _("Hotline"), Perm.HOTLINE_VIEW),
     ("hashes:lists", _("Hash lists"), Perm.HOTLINE_VIEW),
     ("helpline:contacts", _("Helpline"), Perm.HELPLINE_LOG),
     ("helpline:services", _("Services directory"), Perm.HELPLINE_VIEW),
+    ("referrals:incoming", _("Referrals"), (Perm.HOTLINE_VIEW, Perm.HELPLINE_LOG)),
+    ("referrals:network", _("Network referrals"), Perm.NETWORK_COORDINATE),
     ("network:directory", _("Directory"), Perm.DIRECTORY),
     ("network:centres", _("My centres"), None),
     ("nrm:assessments", _("NRM assessments"), Perm.NRM_READ),
@@ -30,7 +33,7 @@ def navigation_for(user) -> list[dict]:
     return [
         {"url": reverse(name), "label": label, "name": name}
         for name, label, code in NAVIGATION
-        if code is None or code in codes
+        if code is None or (code in codes if isinstance(code, str) else bool(codes & set(code)))
     ]
 
 

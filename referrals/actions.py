@@ -1,0 +1,440 @@
+"""Every state change of a referral: one transaction, explicit update_fields, one audit entry each.
+
+Notifications (in-application rows and queued e-mails) are written in the same transaction as the
+change that causes them, so a rolled-back change notifies nobody and a committed one loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.actions import record
+from core.access import has_perm
+from core.permissions import ROLE_PERMISSIONS, Perm
+from core.tasks import send_email
+from referrals import packets, webhooks
+from referrals.models import (
+    REVOCABLE_STATUSES,
+    SERVICE_ACT_PERMISSION,
+    Event,
+    ExternalTarget,
+    Kind,
+    Message,
+    Notification,
+    NotificationPreference,
+    Referral,
+    ReferralSettings,
+    Service,
+    Status,
+)
+
+
+class ReferralError(Exception):
+    """A refused action; ``message`` is translated and can be shown as it is."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+WRONG_STATE = gettext_lazy("This referral cannot take that step in its current state.")
+SAME_CENTRE = gettext_lazy("A referral goes to another centre.")
+NO_SERVICE = gettext_lazy("That centre does not run this service.")
+
+
+# --- Notifications ---------------------------------------------------------------------------------
+
+
+def _staff(centre_id, code: str):
+    from django.contrib.auth import get_user_model
+
+    roles = [role for role, codes in ROLE_PERMISSIONS.items() if code in codes]
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True, memberships__centre_id=centre_id, memberships__is_active=True, memberships__role__in=roles
+        )
+        .distinct()
+    )
+
+
+def _notify(referral: Referral, event: str, centre_id, *, code: str | None = None) -> list[Notification]:
+    """Notify the staff of ``centre_id`` who work the referral's service; e-mail through the queue."""
+    if centre_id is None:
+        return []
+    code = code or SERVICE_ACT_PERMISSION[referral.service]
+    users = _staff(centre_id, code)
+    notes = Notification.objects.bulk_create([Notification(recipient=u, event=event, referral=referral) for u in users])
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    no_email = set(NotificationPreference.objects.filter(user__in=users, email=False).values_list("user_id", flat=True))
+    for user in users:
+        if not user.email or user.pk in no_email:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject = str(Event(event).label)
+            # Links and references only, never packet content.
+            body = _("%(event)s.\n\nOpen it in SICNet: %(url)s") % {
+                "event": subject,
+                "url": f"{base}/referrals/{referral.pk}/",
+            }
+        send_email.enqueue(subject=f"SICNet: {subject}", body=body, to=[user.email])
+    webhooks.queue_event(referral, event, centre_id)
+    return notes
+
+
+@transaction.atomic
+def mark_read(notification: Notification, *, by) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+
+
+@transaction.atomic
+def set_email_preference(*, by, email: bool) -> None:
+    NotificationPreference.objects.update_or_create(user=by, defaults={"email": email})
+    record("referrals.email_preference_set", actor=by, obj=by, changes={"email": email})
+
+
+@transaction.atomic
+def mark_all_read(*, by) -> int:
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
+        read_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+
+
+def _deadlines(receiver, now):
+    if receiver is None:
+        return None, None
+    conf = ReferralSettings.objects.filter(centre=receiver).first() or ReferralSettings(centre=receiver)
+    return now + timedelta(hours=conf.acknowledge_hours), now + timedelta(hours=conf.act_hours)
+
+
+def _check_receiver(sender, receiver, service: str) -> None:
+    if receiver.pk == sender.pk:
+        raise ReferralError(SAME_CENTRE)
+    if not receiver.services.filter(service=service).exists():
+        raise ReferralError(NO_SERVICE)
+
+
+def _create(*, sender, receiver, service, kind, by, packet, narrative, source_id=None, **extra) -> Referral:
+    now = timezone.now()
+    ack_due, act_due = _deadlines(receiver, now)
+    referral = Referral.objects.create(
+        sender=sender,
+        receiver=receiver,
+        service=service,
+        kind=kind,
+        status=Status.SENT if receiver else Status.COMPLETED,
+        packet=packet,
+        packet_text=json.dumps(narrative) if narrative else "",
+        source_id=source_id,
+        sent_by=by,
+        sent_at=now,
+        acknowledge_due=ack_due,
+        act_due=act_due,
+        **extra,
+    )
+    record(
+        "referrals.sent",
+        actor=by,
+        centre_id=sender.pk,
+        obj=referral,
+        changes={
+            "kind": kind,
+            "to": str(receiver.pk) if receiver else extra.get("external_target", ""),
+            "consent_override": bool(extra.get("consent_override_reason")),
+        },
+    )
+    _notify(referral, Event.SENT, receiver.pk if receiver else None)
+    return referral
+
+
+@transaction.atomic
+def send_hotline_item(item, *, by, receiver, note: str = "") -> Referral:
+    """Forward a hotline item to the hotline of another centre, with a packet built from the item."""
+    _check_receiver(item.centre, receiver, Service.HOTLINE)
+    packet, narrative = packets.hotline_packet(item, note=note)
+    return _create(
+        sender=item.centre,
+        receiver=receiver,
+        service=Service.HOTLINE,
+        kind=Kind.HOTLINE_ITEM,
+        by=by,
+        packet=packet,
+        narrative=narrative,
+        source_id=item.pk,
+    )
+
+
+@transaction.atomic
+def send_external(item, *, by, target: str, name: str = "", reference: str = "") -> Referral:
+    """Record a forwarding outside the network (INHOPE, another hotline, law enforcement)."""
+    if target not in ExternalTarget.values:
+        raise ReferralError(WRONG_STATE)
+    packet, narrative = packets.hotline_packet(item)
+    return _create(
+        sender=item.centre,
+        receiver=None,
+        service=Service.HOTLINE,
+        kind=Kind.EXTERNAL,
+        by=by,
+        packet=packet,
+        narrative=narrative,
+        source_id=item.pk,
+        external_target=target,
+        external_name=name,
+        external_reference=reference,
+    )
+
+
+@transaction.atomic
+def send_helpline_case(case, *, by, receiver, summary: str, override_reason: str = "") -> Referral:
+    """Refer a helpline case; identifying detail only with recorded consent or a supervisor's reason."""
+    _check_receiver(case.centre, receiver, Service.HELPLINE)
+    override_reason = override_reason.strip()
+    if override_reason and not has_perm(by, Perm.HELPLINE_SUPERVISE, case.centre_id):
+        raise ReferralError(gettext_lazy("Only a supervisor can override the consent to share."))
+    packet, narrative = packets.helpline_packet(case, summary=summary, override=bool(override_reason))
+    extra = {}
+    if override_reason:
+        extra = {"consent_override_reason": override_reason, "consent_overridden_by": by}
+    return _create(
+        sender=case.centre,
+        receiver=receiver,
+        service=Service.HELPLINE,
+        kind=Kind.HELPLINE_CASE,
+        by=by,
+        packet=packet,
+        narrative=narrative,
+        source_id=case.pk,
+        **extra,
+    )
+
+
+@transaction.atomic
+def send_information_request(*, sender, receiver, service: str, by, question: str) -> Referral:
+    """Ask another centre for information; the question is the packet's only narrative."""
+    _check_receiver(sender, receiver, service)
+    return _create(
+        sender=sender,
+        receiver=receiver,
+        service=service,
+        kind=Kind.INFORMATION,
+        by=by,
+        packet={},
+        narrative={"question": question},
+    )
+
+
+# --- Lifecycle -------------------------------------------------------------------------------------
+
+
+def _lock(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def _step(referral: Referral, *, by, allowed, status, stamp: str | None, event, notify_centre, action, **fields):
+    locked = _lock(referral)
+    if locked.status not in allowed:
+        raise ReferralError(WRONG_STATE)
+    now = timezone.now()
+    locked.status = status
+    changed = ["status", "updated_at", *fields]
+    if stamp:
+        setattr(locked, stamp, now)
+        changed.append(stamp)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=changed)
+    audit_changes = {"status": status}
+    audit_changes.update({k: v for k, v in fields.items() if k in ("outcome", "created_record_id")})
+    audit_changes = {k: str(v) for k, v in audit_changes.items()}
+    centre = locked.receiver_id if notify_centre == "sender" else locked.sender_id
+    record(action, actor=by, centre_id=centre, obj=locked, changes=audit_changes)
+    _notify(locked, event, locked.sender_id if notify_centre == "sender" else locked.receiver_id)
+    for name in ("status", stamp, *fields):
+        if name:
+            setattr(referral, name, getattr(locked, name))
+    return locked
+
+
+@transaction.atomic
+def acknowledge(referral: Referral, *, by) -> Referral:
+    return _step(
+        referral,
+        by=by,
+        allowed=(Status.SENT,),
+        status=Status.ACKNOWLEDGED,
+        stamp="acknowledged_at",
+        event=Event.ACKNOWLEDGED,
+        notify_centre="sender",
+        action="referrals.acknowledged",
+    )
+
+
+@transaction.atomic
+def accept(referral: Referral, *, by) -> Referral:
+    """Accept, and create the receiver's own record from the packet (never from the origin record)."""
+    if referral.status not in (Status.SENT, Status.ACKNOWLEDGED):
+        raise ReferralError(WRONG_STATE)
+    created = packets.create_receiver_record(referral, by=by)
+    fields = {"created_record_id": created} if created else {}
+    stamp_ack = {} if referral.acknowledged_at else {"acknowledged_at": timezone.now()}
+    return _step(
+        referral,
+        by=by,
+        allowed=(Status.SENT, Status.ACKNOWLEDGED),
+        status=Status.ACCEPTED,
+        stamp="decided_at",
+        event=Event.ACCEPTED,
+        notify_centre="sender",
+        action="referrals.accepted",
+        **fields,
+        **stamp_ack,
+    )
+
+
+@transaction.atomic
+def decline(referral: Referral, *, by, reason: str) -> Referral:
+    if not reason.strip():
+        raise ReferralError(gettext_lazy("Say why the referral is declined."))
+    return _step(
+        referral,
+        by=by,
+        allowed=(Status.SENT, Status.ACKNOWLEDGED),
+        status=Status.DECLINED,
+        stamp="decided_at",
+        event=Event.DECLINED,
+        notify_centre="sender",
+        action="referrals.declined",
+        decline_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def start(referral: Referral, *, by) -> Referral:
+    return _step(
+        referral,
+        by=by,
+        allowed=(Status.ACCEPTED,),
+        status=Status.IN_PROGRESS,
+        stamp="started_at",
+        event=Event.IN_PROGRESS,
+        notify_centre="sender",
+        action="referrals.started",
+    )
+
+
+@transaction.atomic
+def complete(referral: Referral, *, by, outcome: str, note: str = "") -> Referral:
+    """Complete with an outcome, which the sender sees on its referral page."""
+    from referrals.models import Outcome
+
+    if outcome not in Outcome.values:
+        raise ReferralError(gettext_lazy("Choose an outcome."))
+    return _step(
+        referral,
+        by=by,
+        allowed=(Status.ACCEPTED, Status.IN_PROGRESS),
+        status=Status.COMPLETED,
+        stamp="completed_at",
+        event=Event.COMPLETED,
+        notify_centre="sender",
+        action="referrals.completed",
+        outcome=outcome,
+        outcome_note=note.strip(),
+    )
+
+
+@transaction.atomic
+def revoke(referral: Referral, *, by) -> Referral:
+    """The sender takes a referral back, until the receiver has accepted it."""
+    locked = _lock(referral)
+    if locked.status not in REVOCABLE_STATUSES:
+        raise ReferralError(WRONG_STATE)
+    locked.status = Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["status", "revoked_at", "updated_at"])
+    record("referrals.revoked", actor=by, centre_id=locked.sender_id, obj=locked, changes={"status": Status.REVOKED})
+    _notify(locked, Event.REVOKED, locked.receiver_id)
+    referral.status, referral.revoked_at = locked.status, locked.revoked_at
+    return locked
+
+
+@transaction.atomic
+def post_message(referral: Referral, *, by, centre, text: str) -> Message:
+    """A message from one side to the other; ``centre`` is the author's side (sender or receiver)."""
+    text = text.strip()
+    if not text:
+        raise ReferralError(gettext_lazy("Write a message."))
+    message = Message.objects.create(referral=referral, centre=centre, author=by, text=text)
+    record(
+        "referrals.message_posted", actor=by, centre_id=centre.pk, obj=referral, changes={"message": str(message.pk)}
+    )
+    other = referral.receiver_id if centre.pk == referral.sender_id else referral.sender_id
+    _notify(referral, Event.MESSAGE, other)
+    return message
+
+
+# --- Deadlines -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remind_overdue(*, now=None) -> tuple[int, int]:
+    """Remind the receiver of each overdue referral once; alert both centres' supervisors once after.
+
+    Overdue: not acknowledged by its acknowledge deadline, or not completed by its act deadline.
+    The supervisors are alerted when the referral is still overdue a full acknowledge period later
+    (at the act deadline for an unacknowledged one, or one day after a missed act deadline).
+    """
+    now = now or timezone.now()
+    from django.db.models import Q
+
+    overdue = Q(status=Status.SENT, acknowledge_due__lt=now) | Q(
+        status__in=(Status.ACKNOWLEDGED, Status.ACCEPTED, Status.IN_PROGRESS), act_due__lt=now
+    )
+    reminded = escalated = 0
+    for referral in Referral.objects.select_for_update().filter(overdue, receiver__isnull=False):
+        if referral.reminded_at is None:
+            referral.reminded_at = now
+            referral.save(update_fields=["reminded_at", "updated_at"])
+            record("referrals.reminded", centre_id=referral.receiver_id, obj=referral, actor_label="system")
+            _notify(referral, Event.REMINDER, referral.receiver_id)
+            reminded += 1
+        elif referral.escalated_at is None and now - referral.reminded_at >= timedelta(hours=24):
+            referral.escalated_at = now
+            referral.save(update_fields=["escalated_at", "updated_at"])
+            record("referrals.escalated", centre_id=referral.receiver_id, obj=referral, actor_label="system")
+            code = Perm.HOTLINE_SUPERVISE if referral.service == Service.HOTLINE else Perm.HELPLINE_SUPERVISE
+            _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
+            _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
+            escalated += 1
+    return reminded, escalated
+
+
+# --- Webhooks --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_delivery(delivery, *, by):
+    """A manager sends a dead-lettered event again (same idempotency key)."""
+    from referrals.models import DeliveryStatus
+    from referrals.tasks import deliver_webhook
+
+    if delivery.status != DeliveryStatus.DEAD:
+        raise ReferralError(WRONG_STATE)
+    delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
+    delivery.save(update_fields=["status", "attempts", "updated_at"])
+    record("referrals.webhook_retried", actor=by, centre_id=delivery.endpoint.centre_id, obj=delivery)
+    deliver_webhook.enqueue(delivery_id=str(delivery.pk))
+    return delivery

@@ -1,0 +1,91 @@
+"""Forms of the referrals pages; validation lives here, state changes in actions.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Centre
+from referrals.models import ExternalTarget, Outcome
+
+
+def receivers(service: str, exclude_id):
+    """Active centres of the network that run the service, other than the sender."""
+    return Centre.objects.filter(is_active=True, services__service=service).exclude(pk=exclude_id).distinct()
+
+
+class SendItemForm(forms.Form):
+    receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To the hotline of"))
+    note = forms.CharField(label=_("Note for the receiving hotline"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, service: str, exclude_id, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = receivers(service, exclude_id)
+
+
+class SendCaseForm(forms.Form):
+    receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To the helpline of"))
+    summary = forms.CharField(
+        label=_("Summary written for the referral"),
+        widget=forms.Textarea,
+        help_text=_("No names, addresses or other identifying detail unless consent to share is recorded."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for sharing identifying detail without consent (supervisors only)"),
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def __init__(self, *args, service: str, exclude_id, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = receivers(service, exclude_id)
+
+
+class ExternalForm(forms.Form):
+    target = forms.ChoiceField(label=_("Forwarded to"), choices=ExternalTarget.choices)
+    name = forms.CharField(label=_("Name of the recipient"), max_length=200, required=False)
+    reference = forms.CharField(label=_("Their reference"), max_length=100, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea)
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    note = forms.CharField(label=_("Outcome note"), required=False, widget=forms.Textarea)
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea)
+
+
+class InformationRequestForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"), choices=())
+    sender = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("From your centre"))
+    receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To centre"))
+    question = forms.CharField(
+        label=_("Question"),
+        widget=forms.Textarea,
+        help_text=_("No names or other identifying detail of a child."),
+    )
+
+    def __init__(self, *args, senders: dict, **kwargs) -> None:
+        """``senders``: service → ids of the centres where the user works that service."""
+        super().__init__(*args, **kwargs)
+        from referrals.models import Service
+
+        self.senders = senders
+        self.fields["service"].choices = [(s, label) for s, label in Service.choices if senders.get(s)]
+        all_ids = set().union(*senders.values()) if senders else set()
+        self.fields["sender"].queryset = Centre.objects.filter(pk__in=all_ids)
+        self.fields["receiver"].queryset = Centre.objects.filter(
+            is_active=True, services__service__in=list(senders)
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        service, sender = data.get("service"), data.get("sender")
+        if service and sender and sender.pk not in self.senders.get(service, set()):
+            self.add_error("sender", _("You do not work this service at that centre."))
+        return data

@@ -1,0 +1,75 @@
+"""Reads of referrals: lists per side, the side a user acts for, unread notifications, network figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from statistics import median
+
+from django.db.models import QuerySet
+
+from core.access import centre_ids_with, has_perm
+from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Notification, Referral
+
+
+def incoming(user) -> QuerySet:
+    return _side(user, "receiver")
+
+
+def outgoing(user) -> QuerySet:
+    return _side(user, "sender")
+
+
+def _side(user, field: str) -> QuerySet:
+    ids = {
+        service: centre_ids_with(user, code)
+        for service, code in SERVICE_PERMISSION.items()
+        if centre_ids_with(user, code)
+    }
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for service, centres in ids.items():
+        condition |= Q(service=service, **{f"{field}_id__in": centres})
+    return Referral.objects.filter(condition).select_related(
+        "sender", "receiver", "sender__country", "receiver__country"
+    )
+
+
+def can_act(user, referral: Referral, side: str) -> bool:
+    """Whether the user works the referral's service at the ``side`` ("sender" or "receiver")."""
+    centre_id = referral.sender_id if side == "sender" else referral.receiver_id
+    return centre_id is not None and has_perm(user, SERVICE_ACT_PERMISSION[referral.service], centre_id)
+
+
+def unread_count(user) -> int:
+    """Unread in-application notifications of the user (for the page header)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def network_figures() -> list[dict]:
+    """Counts and median hours between each pair of countries; no case content, no centre names."""
+    rows = Referral.objects.filter(receiver__isnull=False).values_list(
+        "sender__country__code", "receiver__country__code", "status", "sent_at", "acknowledged_at", "completed_at"
+    )
+    pairs: dict = defaultdict(lambda: {"count": 0, "completed": 0, "ack": [], "done": []})
+    for origin, target, _status, sent, acked, done in rows:
+        pair = pairs[(origin, target)]
+        pair["count"] += 1
+        if acked:
+            pair["ack"].append((acked - sent).total_seconds() / 3600)
+        if done:
+            pair["completed"] += 1
+            pair["done"].append((done - sent).total_seconds() / 3600)
+    return [
+        {
+            "origin": origin,
+            "target": target,
+            "count": pair["count"],
+            "completed": pair["completed"],
+            "median_ack_hours": round(median(pair["ack"]), 1) if pair["ack"] else None,
+            "median_completion_hours": round(median(pair["done"]), 1) if pair["done"] else None,
+        }
+        for (origin, target), pair in sorted(pairs.items())
+    ]

@@ -1,0 +1,46 @@
+"""Records the referrals tests and the permission matrix point at.
+
+A third centre (Serbia) runs both services, so a referral from Albania to Serbia is one that North
+Macedonia's users must not see at all.
+"""
+
+from __future__ import annotations
+
+from helpline.tests import fixtures as helpline_fixtures
+from hotline import actions as hotline_actions
+from hotline.models import Item
+from network.models import Centre, CentreService, Country, Service
+from referrals import actions
+
+
+def rs_centre(t) -> Centre:
+    centre = Centre.objects.filter(code="rs-sic").first()
+    if centre:
+        return centre
+    rs = Country.objects.create(code="RS", name="Serbia", default_language="sr")
+    centre = Centre.objects.create(code="rs-sic", name="Serbia SIC", country=rs)
+    for service in (Service.HOTLINE, Service.HELPLINE):
+        CentreService.objects.create(centre=centre, service=service, public_name=f"rs {service}")
+    return centre
+
+
+def al_item(t, url: str = "https://bad.example.com/a") -> Item:
+    """An item of Albania's hotline, assessed and traced."""
+    report, _created = hotline_actions.create_report(country="AL", harm_type="csam", urls=[url], source="web_form")
+    item = report.items.get()
+    hotline_actions.assess_item(item, by=t.al_analyst, assessment="baseline", notes="analyst's private notes")
+    hotline_actions.trace_item(item, by=t.al_analyst, hosting_provider="Host Ltd", hosting_country="RS")
+    item.refresh_from_db()
+    return item
+
+
+def al_hotline_referral(t, receiver=None):
+    """A hotline referral from Albania to Serbia (or ``receiver``)."""
+    return actions.send_hotline_item(al_item(t), by=t.al_analyst, receiver=receiver or rs_centre(t), note="please")
+
+
+def al_helpline_referral(t, receiver=None):
+    case = helpline_fixtures.al_case(t)
+    return actions.send_helpline_case(
+        case, by=t.al_counsellor, receiver=receiver or rs_centre(t), summary="Bullied in a chat group."
+    )

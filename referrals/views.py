@@ -1,0 +1,281 @@
+"""Pages of the referrals app: thin views that parse, access, act and render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.actions import record
+from core.access import access_centre, access_object, centre_ids_with, has_perm, permission_required
+from core.permissions import Perm
+from helpline.models import Case
+from hotline.models import Item
+from referrals import actions, forms, packets, queries
+from referrals.models import (
+    SERVICE_ACT_PERMISSION,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    Referral,
+    Service,
+    WebhookDelivery,
+)
+
+STAFF_CODES = (Perm.HOTLINE_VIEW, Perm.HELPLINE_LOG)
+
+
+def staff_required(view: Callable) -> Callable:
+    """Sign-in required, and a role that sees hotline or helpline case data somewhere (else 403)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not any(has_perm(request.user, code) for code in STAFF_CODES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _referral(request: HttpRequest, referral_id) -> Referral:
+    queryset = Referral.objects.visible_to(request.user).select_related("sender", "receiver", "sent_by")
+    return access_object(queryset, pk=referral_id)
+
+
+@staff_required
+def incoming(request: HttpRequest) -> HttpResponse:
+    referrals = list(queries.incoming(request.user)[:200])
+    return render(request, "referrals/list.html", {"referrals": referrals, "direction": "incoming"})
+
+
+@staff_required
+def outgoing(request: HttpRequest) -> HttpResponse:
+    referrals = list(queries.outgoing(request.user)[:200])
+    return render(request, "referrals/list.html", {"referrals": referrals, "direction": "outgoing"})
+
+
+def _detail(request: HttpRequest, referral: Referral, bound: dict | None = None, status: int = 200) -> HttpResponse:
+    bound = bound or {}
+    as_receiver = queries.can_act(request.user, referral, "receiver")
+    as_sender = queries.can_act(request.user, referral, "sender")
+    context = {
+        "referral": referral,
+        "narrative": referral.narrative,
+        "packet_rows": packets.display_rows(referral),
+        "messages_list": referral.messages.select_related("centre").all(),
+        "as_receiver": as_receiver,
+        "as_sender": as_sender,
+        "decline_form": bound.get("decline") or forms.DeclineForm(prefix="decline"),
+        "complete_form": bound.get("complete") or forms.CompleteForm(prefix="complete"),
+        "message_form": bound.get("message") or forms.MessageForm(prefix="message"),
+    }
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = _referral(request, referral_id)
+    # Reading a packet is a read of case data.
+    record("referrals.viewed", actor=request.user, centre_id=referral.receiver_id or referral.sender_id, obj=referral)
+    return _detail(request, referral)
+
+
+RECEIVER_STEPS = {"acknowledge", "accept", "decline", "start", "complete"}
+SENDER_STEPS = {"revoke"}
+
+
+@require_POST
+@login_required
+def step(request: HttpRequest, referral_id, step: str) -> HttpResponse:
+    if step not in RECEIVER_STEPS | SENDER_STEPS | {"message"}:
+        raise Http404
+    referral = _referral(request, referral_id)
+    as_receiver = queries.can_act(request.user, referral, "receiver")
+    as_sender = queries.can_act(request.user, referral, "sender")
+    if (step in RECEIVER_STEPS and not as_receiver) or (step in SENDER_STEPS and not as_sender):
+        raise PermissionDenied
+    if step == "message" and not (as_receiver or as_sender):
+        raise PermissionDenied
+    form_class = {"decline": forms.DeclineForm, "complete": forms.CompleteForm, "message": forms.MessageForm}.get(step)
+    data = {}
+    if form_class:
+        form = form_class(request.POST, prefix=step)
+        if not form.is_valid():
+            return _detail(request, referral, {step: form}, status=400)
+        data = form.cleaned_data
+    try:
+        if step == "message":
+            centre = referral.receiver if as_receiver else referral.sender
+            actions.post_message(referral, by=request.user, centre=centre, text=data["text"])
+        else:
+            getattr(actions, step)(referral, by=request.user, **data)
+    except actions.ReferralError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@permission_required(Perm.HOTLINE_ASSESS)
+def send_item(request: HttpRequest, item_id) -> HttpResponse:
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    form = forms.SendItemForm(request.POST or None, service=Service.HOTLINE, exclude_id=item.centre_id)
+    external = forms.ExternalForm(prefix="external")
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.send_hotline_item(
+                item, by=request.user, receiver=form.cleaned_data["receiver"], note=form.cleaned_data["note"]
+            )
+        except actions.ReferralError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Referral sent."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "referrals/send_item.html", {"item": item, "form": form, "external": external}, status=status
+    )
+
+
+@require_POST
+@permission_required(Perm.HOTLINE_ASSESS)
+def send_external(request: HttpRequest, item_id) -> HttpResponse:
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    external = forms.ExternalForm(request.POST, prefix="external")
+    if not external.is_valid():
+        form = forms.SendItemForm(service=Service.HOTLINE, exclude_id=item.centre_id)
+        context = {"item": item, "form": form, "external": external}
+        return render(request, "referrals/send_item.html", context, status=400)
+    referral = actions.send_external(
+        item,
+        by=request.user,
+        target=external.cleaned_data["target"],
+        name=external.cleaned_data["name"],
+        reference=external.cleaned_data["reference"],
+    )
+    messages.success(request, _("External referral recorded."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@permission_required(Perm.HELPLINE_LOG)
+def send_case(request: HttpRequest, case_id) -> HttpResponse:
+    case = access_object(Case.objects.visible_to(request.user), pk=case_id)
+    form = forms.SendCaseForm(request.POST or None, service=Service.HELPLINE, exclude_id=case.centre_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.send_helpline_case(
+                case,
+                by=request.user,
+                receiver=form.cleaned_data["receiver"],
+                summary=form.cleaned_data["summary"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except actions.ReferralError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Referral sent."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/send_case.html", {"case": case, "form": form}, status=status)
+
+
+@permission_required(Perm.NETWORK_COORDINATE)
+def network(request: HttpRequest) -> HttpResponse:
+    return render(request, "referrals/network.html", {"rows": queries.network_figures()})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = list(Notification.objects.filter(recipient=request.user).select_related("referral")[:100])
+    unread = sum(1 for n in items if n.read_at is None)
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    context = {"notifications": items, "unread": unread, "email_on": preference is None or preference.email}
+    return render(request, "referrals/notifications.html", context)
+
+
+@require_POST
+@login_required
+def email_preference(request: HttpRequest) -> HttpResponse:
+    actions.set_email_preference(by=request.user, email=request.POST.get("email") == "on")
+    messages.success(request, _("Saved."))
+    return redirect("referrals:notifications")
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, notification_id) -> HttpResponse:
+    notification = access_object(Notification.objects.filter(recipient=request.user), pk=notification_id)
+    actions.mark_read(notification, by=request.user)
+    if notification.referral_id:
+        return redirect("referrals:detail", referral_id=notification.referral_id)
+    return redirect("referrals:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    actions.mark_all_read(by=request.user)
+    return redirect("referrals:notifications")
+
+
+@permission_required(Perm.CENTRE_MANAGE)
+def dead_letters(request: HttpRequest, centre_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    deliveries = list(
+        WebhookDelivery.objects.filter(endpoint__centre=centre, status=DeliveryStatus.DEAD).select_related("endpoint")[
+            :200
+        ]
+    )
+    return render(request, "referrals/dead_letters.html", {"centre": centre, "deliveries": deliveries})
+
+
+@require_POST
+@permission_required(Perm.CENTRE_MANAGE)
+def retry_delivery(request: HttpRequest, centre_id, delivery_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    delivery = access_object(
+        WebhookDelivery.objects.filter(endpoint__centre=centre).select_related("endpoint"), pk=delivery_id
+    )
+    try:
+        actions.retry_delivery(delivery, by=request.user)
+    except actions.ReferralError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Queued again."))
+    return redirect("referrals:dead_letters", centre_id=centre.pk)
+
+
+@staff_required
+def information_request(request: HttpRequest) -> HttpResponse:
+    senders = {
+        service: centre_ids_with(request.user, code)
+        for service, code in SERVICE_ACT_PERMISSION.items()
+        if centre_ids_with(request.user, code)
+    }
+    form = forms.InformationRequestForm(request.POST or None, senders=senders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = actions.send_information_request(
+                sender=form.cleaned_data["sender"],
+                receiver=form.cleaned_data["receiver"],
+                service=form.cleaned_data["service"],
+                by=request.user,
+                question=form.cleaned_data["question"],
+            )
+        except actions.ReferralError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Request sent."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/information_request.html", {"form": form}, status=status)
