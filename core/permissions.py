@@ -56,7 +56,11 @@ class Role:
     ]
 
 
-_MEMBER = {Perm.DASHBOARD, Perm.DIRECTORY, Perm.NETWORK_READ}
+# Every network member reads their country's NRM assessments and legal entries and the regional
+# comparison (not case data, so not sensitive); editing is granted per role below and to named
+# editors (nrm.Editor, legal.Editor).
+_NRM_LEGAL_READ = {Perm.NRM_READ, Perm.NRM_COMPARE, Perm.LEGAL_READ}
+_MEMBER = {Perm.DASHBOARD, Perm.DIRECTORY, Perm.NETWORK_READ} | _NRM_LEGAL_READ
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HOTLINE_ANALYST: frozenset(_MEMBER | {Perm.HOTLINE_VIEW, Perm.HOTLINE_ASSESS, Perm.STATS_CENTRE}),
@@ -84,30 +88,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MEMBERS_MANAGE,
             Perm.AUDIT_VIEW,
             Perm.STATS_CENTRE,
+            Perm.NRM_EDIT,
+            Perm.LEGAL_EDIT,
         }
     ),
     # The coordinator sees aggregates and network-wide work, never another centre's case records.
-    Role.NETWORK_COORDINATOR: frozenset(_MEMBER | {Perm.NETWORK_COORDINATE, Perm.STATS_COUNTRY}),
-    Role.STATE_VIEWER: frozenset({Perm.DASHBOARD, Perm.DIRECTORY, Perm.STATS_COUNTRY}),
+    Role.NETWORK_COORDINATOR: frozenset(
+        _MEMBER | {Perm.NETWORK_COORDINATE, Perm.STATS_COUNTRY, Perm.NRM_VALIDATE, Perm.LEGAL_VALIDATE}
+    ),
+    Role.STATE_VIEWER: frozenset({Perm.DASHBOARD, Perm.DIRECTORY, Perm.STATS_COUNTRY, Perm.NRM_READ, Perm.LEGAL_READ}),
     Role.AUDITOR: frozenset(_MEMBER | {Perm.AUDIT_VIEW}),
 }
-
-# NRM and legal matrix: every network member reads their country's assessments and legal entries
-# and the regional comparison; managers edit their country's (and name editors, see nrm.Editor and
-# legal.Editor); the coordinator validates, publishes and reads every country. None of these is
-# case or personal data, so none is sensitive.
-_NRM_LEGAL_READ = {Perm.NRM_READ, Perm.NRM_COMPARE, Perm.LEGAL_READ}
-_NRM_LEGAL_GRANTS: dict[str, set[str]] = {
-    Role.HOTLINE_ANALYST: _NRM_LEGAL_READ,
-    Role.HELPLINE_COUNSELLOR: _NRM_LEGAL_READ,
-    Role.SUPERVISOR: _NRM_LEGAL_READ,
-    Role.CENTRE_MANAGER: _NRM_LEGAL_READ | {Perm.NRM_EDIT, Perm.LEGAL_EDIT},
-    Role.NETWORK_COORDINATOR: _NRM_LEGAL_READ | {Perm.NRM_VALIDATE, Perm.LEGAL_VALIDATE},
-    Role.STATE_VIEWER: {Perm.NRM_READ, Perm.LEGAL_READ},
-    Role.AUDITOR: _NRM_LEGAL_READ,
-}
-for _role, _codes in _NRM_LEGAL_GRANTS.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
 
 # Holding any of these means seeing case data or personal data: MFA is then mandatory.
 SENSITIVE_PERMISSIONS = frozenset(

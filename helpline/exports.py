@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from core.exports import safe_cell
 from helpline.models import (
     AgeBand,
     CallerRole,
@@ -24,14 +25,6 @@ from helpline.models import (
     PlatformType,
     Scheme,
 )
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """A cell as text that no spreadsheet reads as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -111,5 +104,5 @@ def to_csv(rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([cell if isinstance(cell, int) else neutralise(cell) for cell in row])
+        writer.writerow([cell if isinstance(cell, int) else safe_cell(cell) for cell in row])
     return buffer.getvalue()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
@@ -12,19 +11,9 @@ from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# DejaVu covers Latin and Cyrillic; the built-in Helvetica would drop Macedonian and Serbian letters.
-_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
-def safe_cell(value) -> str:
-    """A spreadsheet must never run a cell as a formula: such cells get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from core.exports import pdf_font, safe_cell
 
 
 def _cells(countries, groups):
@@ -59,16 +48,8 @@ def matrix_csv(countries, groups) -> HttpResponse:
     return response
 
 
-def _font() -> str:
-    if _FONT.exists():
-        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(_FONT)))
-        return "DejaVuSans"
-    return "Helvetica"
-
-
 def matrix_pdf(countries, groups) -> HttpResponse:
-    font = _font()
+    font = pdf_font()
     styles = getSampleStyleSheet()
     for name in ("Normal", "Title", "Heading2"):
         styles[name].fontName = font

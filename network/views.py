@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.actions import invite_user
 from audit.actions import record
-from core.access import access_centre, access_object, has_perm, memberships_of, permission_required
+from core.access import access_centre, access_object, memberships_of, permission_required
 from core.permissions import Perm, Role
 from network import actions, queries
 from network.forms import GrantRoleForm
@@ -83,7 +83,3 @@ def revoke_membership(request, centre_id, membership_id):
         actions.revoke_role(membership, by=request.user)
         messages.success(request, _("The role is revoked."))
     return redirect("network:members", centre_id=centre.pk)
-
-
-def can_manage(user, centre) -> bool:
-    return has_perm(user, Perm.MEMBERS_MANAGE, centre.pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
@@ -14,22 +13,11 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.exports import pdf_font, safe_cell
 from nrm import queries
 from nrm.models import Assessment
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# DejaVu covers Latin and Cyrillic; the built-in Helvetica would drop Macedonian and Serbian letters.
-_FONT_PATHS = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")]
-
-
-def safe_cell(value) -> str:
-    """A spreadsheet must never run a cell as a formula: such cells get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
@@ -93,17 +81,8 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
-def _font() -> str:
-    for path in _FONT_PATHS:
-        if path.exists():
-            if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("DejaVuSans", str(path)))
-            return "DejaVuSans"
-    return "Helvetica"
-
-
 def _styles():
-    font = _font()
+    font = pdf_font()
     styles = getSampleStyleSheet()
     for name in ("Normal", "Title", "Heading2", "Heading3"):
         styles[name].fontName = font
@@ -136,7 +115,7 @@ def _radar(labels: list[str], values: list[float | None], maximum: int) -> Drawi
     chart.strands[0].strokeColor = colors.HexColor("#0b5cad")
     chart.strandLabels.fontSize = 6
     chart.spokeLabels.fontSize = 7
-    chart.spokeLabels.fontName = _font()
+    chart.spokeLabels.fontName = pdf_font()
     # A fixed scale, so that two countries' charts can be compared at a glance.
     chart.strands[0].strokeWidth = 1.5
     chart.data[0] = [min(v, maximum) for v in chart.data[0]]

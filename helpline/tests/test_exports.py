@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEntry
+from core.exports import safe_cell as neutralise
 from core.testing import SicnetTestCase
 from helpline import actions
-from helpline.exports import neutralise
 from helpline.models import Category, Scheme
 from helpline.tests import fixtures
 
