@@ -41,9 +41,13 @@ class HashListQuerySet(ScopedQuerySet):
     """A centre's own and partner lists to its hotline staff; network lists to every network hotline."""
 
     def visible_to(self, user, code: str | None = None):
-        centre_ids = centre_ids_with(user, code or Perm.HOTLINE_VIEW)
+        code = code or Perm.HOTLINE_VIEW
+        centre_ids = centre_ids_with(user, code)
         if not centre_ids:
             return self.none()
+        if code != Perm.HOTLINE_VIEW:
+            # Any other code (changing a list) reaches the user's own centres' lists only.
+            return self.filter(centre_id__in=centre_ids)
         return self.filter(models.Q(centre_id__in=centre_ids) | models.Q(kind=ListKind.NETWORK))
 
 

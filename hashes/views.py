@@ -67,7 +67,10 @@ def _list_for(request: HttpRequest, list_id) -> HashList:
 
 def _managed_list(request: HttpRequest, list_id) -> HashList:
     """A list the user may change: 404 when they cannot see it, 403 when they can only read it."""
-    hash_list = _list_for(request, list_id)
+    return _require_change(request, _list_for(request, list_id))
+
+
+def _require_change(request: HttpRequest, hash_list: HashList) -> HashList:
     if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
         raise PermissionDenied
     return hash_list
@@ -99,7 +102,7 @@ def list_detail(request: HttpRequest, list_id) -> HttpResponse:
     hash_list = _list_for(request, list_id)
     if request.method != "POST":
         return _list_page(request, hash_list)
-    hash_list = _managed_list(request, list_id)
+    _require_change(request, hash_list)
     form = forms.EntryForm(request.POST)
     if not form.is_valid():
         return _list_page(request, hash_list, form, status=400)

@@ -13,7 +13,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from audit.actions import record
+from core.access import has_perm
 from core.crypto import keyed_hash
+from core.permissions import Perm
 from helpline.models import (
     QUICK_KINDS,
     Case,
@@ -396,10 +398,8 @@ def refer(
     contact: Contact, *, by, service: Service, reason: str, referred_on=None, override_reason: str = ""
 ) -> Referral:
     """Refer the child to a service: with the contact's consent, or a supervisor's audited override."""
-    from helpline.notifications import supervisor_ids
-
     override = not contact.consent_share
-    if override and not (override_reason.strip() and by.pk in supervisor_ids(contact.centre)):
+    if override and not (override_reason.strip() and has_perm(by, Perm.HELPLINE_SUPERVISE, contact.centre_id)):
         raise ConsentRequired
     referral = Referral.objects.create(
         centre_id=contact.centre_id,

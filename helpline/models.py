@@ -465,6 +465,14 @@ class ReferralOutcome(models.TextChoices):
     NO_RESPONSE = "no_response", _("No response")
 
 
+class ReferralQuerySet(ScopedQuerySet):
+    """Referrals follow their contact: those of a restricted case, its owner and the supervisors only."""
+
+    def visible_to(self, user, code: str | None = None) -> ReferralQuerySet:
+        scoped = super().visible_to(user, code)
+        return scoped.filter(models.Q(contact__case__isnull=True) | _restricted_case_filter(user, "contact__case__"))
+
+
 class Referral(BaseModel):
     """A child referred to a service: needs the contact's consent or a supervisor's override."""
 
@@ -494,7 +502,7 @@ class Referral(BaseModel):
         verbose_name=_("consent overridden by"),
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]

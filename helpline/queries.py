@@ -100,16 +100,6 @@ def repeat_contacts(contact: Contact, user) -> dict:
     return {"contacts": list(earlier), "cases": list(cases), "flags": list(flags)}
 
 
-def active_flags(contact: Contact) -> list[IdentifierFlag]:
-    if not contact.identifier_hash:
-        return []
-    return list(
-        IdentifierFlag.objects.filter(
-            centre_id=contact.centre_id, identifier_hash=contact.identifier_hash, expires_at__gt=timezone.now()
-        )
-    )
-
-
 def open_alerts(user) -> QuerySet[UrgentAlert]:
     """Unacknowledged imminent-danger alerts of the centres the user supervises."""
     return (

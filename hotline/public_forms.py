@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline import taxonomy
 from hotline.actions import MAX_URLS
-from hotline.queries import hotline_centre, reportable_countries
+from hotline.queries import reportable_countries
 from hotline.urls_canonical import InvalidURL, canonicalize
+from network.models import Service
+from network.queries import covering_centre
 
 MAX_DESCRIPTION = 2000
 # The country a page in this language most likely reports from.
@@ -91,7 +93,7 @@ class ReportForm(forms.Form):
 
     def clean_country(self) -> str:
         code = self.cleaned_data["country"].strip().upper()
-        self.centre = hotline_centre(code) if code.isalpha() else None
+        self.centre = covering_centre(code, Service.HOTLINE) if code.isalpha() else None
         if self.centre is None:
             raise forms.ValidationError(_("Choose a country from the list."))
         return code

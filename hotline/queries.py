@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from functools import cache
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from hotline.actions import status_token_for
 from hotline.models import Item, ItemStatus, Report
 from hotline.public_messages import PublicStatus
-from network.models import Centre, CentreService, Country, Coverage, Service
+from network.models import CentreService, Country, Service
+from network.queries import covering_centre
 
 SORTS = {
     "oldest": ("received_at",),
@@ -41,30 +40,6 @@ def queue(user, params: dict) -> QuerySet[Item]:
     return items.order_by(*SORTS.get(params.get("sort") or "child_first", SORTS["child_first"]))
 
 
-@cache
-def _hotline_centre_sql() -> str:
-    coverage, country = Coverage._meta.db_table, Country._meta.db_table
-    return (
-        f'SELECT v."centre_id" FROM "{coverage}" v JOIN "{country}" k ON k."id" = v."country_id" '  # noqa: S608
-        f'WHERE k."code" = %s AND v."service" = %s'
-    )
-
-
-def hotline_centre(country_code: str) -> Centre | None:
-    """The centre that covers the hotline for the country (``network.queries.covering_centre``), or None.
-
-    The same answer in one plain query, because the public intake asks it on every submission and
-    building the ORM query cost more than running it. Coverage is unique per country and service.
-    Only the centre's id is read; its other fields load if something reads them.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_hotline_centre_sql(), [country_code.upper(), Service.HOTLINE.value])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return Centre.from_db(connection.alias, ["id"], [Centre._meta.pk.to_python(row[0])])
-
-
 def report_by_token(reference: str, token: str) -> Report | None:
     """The report if the token is its own; otherwise None, whether the reference exists or not."""
     report = Report.objects.filter(reference=(reference or "").strip().upper()).first()
@@ -89,23 +64,14 @@ def public_status(report: Report) -> str:
 
 def helpline_for(country_code: str) -> CentreService | None:
     """The public helpline that serves the country (its own, or a partner's through coverage)."""
-    coverage = (
-        Coverage.objects.filter(country__code=country_code.upper(), service=Service.HELPLINE)
-        .values_list("centre_id", flat=True)
-        .first()
-    )
-    if coverage is None:
+    centre = covering_centre(country_code, Service.HELPLINE)
+    if centre is None:
         return None
-    return (
-        CentreService.objects.filter(centre_id=coverage, service=Service.HELPLINE, is_public=True)
-        .select_related("centre")
-        .first()
-    )
+    services = CentreService.objects.filter(centre=centre, service=Service.HELPLINE, is_public=True)
+    return services.select_related("centre").first()
 
 
 def reportable_countries():
     """Countries whose reports a hotline takes, in the visitor's language."""
-    from network.models import Country
-
     countries = Country.objects.filter(coverage__service=Service.HOTLINE).distinct()
     return sorted(countries, key=lambda c: c.display_name)

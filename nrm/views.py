@@ -256,9 +256,8 @@ def change(request: HttpRequest, assessment_id) -> HttpResponse:
         if other.country_id != item.country_id:
             raise Http404
     else:
+        # Same country as ``item``, which the user may already read.
         other = queries.previous_assessment(item)
-        if other is not None and not Assessment.objects.visible_to(request.user).filter(pk=other.pk).exists():
-            other = None
     levels = queries.levels_of(item.framework)
     now = {n: r.level for n, r in queries.ratings_by_number(item).items()}
     before = {n: r.level for n, r in queries.ratings_by_number(other).items()} if other else {}

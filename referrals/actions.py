@@ -359,16 +359,16 @@ def complete(referral: Referral, *, by, outcome: str, note: str = "") -> Referra
 @transaction.atomic
 def revoke(referral: Referral, *, by) -> Referral:
     """The sender takes a referral back, until the receiver has accepted it."""
-    locked = _lock(referral)
-    if locked.status not in REVOCABLE_STATUSES:
-        raise ReferralError(WRONG_STATE)
-    locked.status = Status.REVOKED
-    locked.revoked_at = timezone.now()
-    locked.save(update_fields=["status", "revoked_at", "updated_at"])
-    record("referrals.revoked", actor=by, centre_id=locked.sender_id, obj=locked, changes={"status": Status.REVOKED})
-    _notify(locked, Event.REVOKED, locked.receiver_id)
-    referral.status, referral.revoked_at = locked.status, locked.revoked_at
-    return locked
+    return _step(
+        referral,
+        by=by,
+        allowed=REVOCABLE_STATUSES,
+        status=Status.REVOKED,
+        stamp="revoked_at",
+        event=Event.REVOKED,
+        notify_centre="receiver",
+        action="referrals.revoked",
+    )
 
 
 @transaction.atomic

@@ -154,3 +154,20 @@ class ReminderCommandTests(SicnetTestCase):
 
         call_command("helpline_reminders", stdout=StringIO())
         self.assertEqual(DBTaskResult.objects.get().task_path, "helpline.tasks.send_task_reminders")
+
+
+class RestrictedCaseReferralTests(SicnetTestCase):
+    def test_a_referral_of_a_restricted_case_is_hidden_from_other_counsellors(self):
+        colleague = second_al_counsellor()
+        referral = fixtures.al_referral(self)
+        case = actions.open_case(referral.contact, by=self.al_counsellor)
+        actions.update_case(case, by=self.al_counsellor, status="open", risk_level="low", restricted=True)
+        url = reverse("helpline:referral_outcome", args=[referral.pk])
+        self.client.force_login(colleague, backend="accounts.backends.EmailBackend")
+        self.assertEqual(self.client.post(url, {"outcome": "accepted"}).status_code, 404)
+        referral.refresh_from_db()
+        self.assertEqual(referral.outcome, "pending")
+        self.client.force_login(self.al_counsellor, backend="accounts.backends.EmailBackend")
+        self.client.post(url, {"outcome": "accepted"})
+        referral.refresh_from_db()
+        self.assertEqual(referral.outcome, "accepted")
