@@ -36,10 +36,11 @@ def _user_from_token(token: str):
 
 
 class StaffAuth(HttpBearer):
-    """Token or session; with ``code``, the caller must also hold that permission (else 403)."""
+    """Token or session; with ``codes``, the caller must also hold one of those permissions (else 403)."""
 
-    def __init__(self, code: str | None = None) -> None:
-        self.code = code
+    def __init__(self, *codes: str) -> None:
+        self.codes = codes
+        self.code = codes[0] if codes else None  # read by the permission matrix test
         super().__init__()
 
     def __call__(self, request: HttpRequest):
@@ -59,7 +60,7 @@ class StaffAuth(HttpBearer):
             user = request.user
         if user is None:
             return None
-        if self.code and not has_perm(user, self.code):
+        if self.codes and not any(has_perm(user, code) for code in self.codes):
             raise HttpError(403, _("You do not have permission to do this."))
         return user
 
@@ -67,5 +68,5 @@ class StaffAuth(HttpBearer):
         return None
 
 
-def staff(code: str | None = None) -> StaffAuth:
-    return StaffAuth(code)
+def staff(*codes: str) -> StaffAuth:
+    return StaffAuth(*codes)

@@ -10,17 +10,55 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.models import GENESIS_HASH, AuditEntry
+from audit.models import GENESIS_HASH, AuditEntry, ChainHead
 
-# Serialises writers so that two transactions never chain onto the same previous entry.
-_CHAIN_LOCK_KEY = 0x53494341  # "SICA"
+_HEAD = ChainHead._meta.db_table
+_ENTRIES = AuditEntry._meta.db_table
+# The row lock that serialises writers on PostgreSQL (a test removes it to show the chain forks).
+HEAD_LOCK = " FOR UPDATE"
+_COLUMNS = ("at", "actor_id", "actor_label", "centre_id", "action", "object_type", "object_id", "changes")
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite: transactions start IMMEDIATE (settings), so writers are already serialised.
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain's head and read it: (last seq, last hash).
+
+    On PostgreSQL, FOR UPDATE waits for a concurrent writer's commit and then reads the row as that
+    writer left it, so two transactions never chain onto the same entry. SQLite transactions start
+    IMMEDIATE (settings): writers are already serialised there.
+    """
+    lock = HEAD_LOCK if connection.vendor == "postgresql" else ""
+    read = f"SELECT seq, hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608 - our own table
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        row = cursor.fetchone()
+        if row is None:
+            # A new chain (or a flushed test database): the head starts at the last entry.
+            last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
+            cursor.execute(f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, %s, %s) ON CONFLICT (id) DO NOTHING", last)  # noqa: S608
+            cursor.execute(read)
+            row = cursor.fetchone()
+    return row
+
+
+def _append(entry: AuditEntry) -> None:
+    """INSERT the entry and move the head onto it (one statement on PostgreSQL)."""
+    fields = [AuditEntry._meta.get_field(name) for name in (*_COLUMNS, "prev_hash", "hash")]
+    params = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    columns = ", ".join(field.column for field in fields)
+    insert = f"INSERT INTO {_ENTRIES} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH e AS ({insert} RETURNING seq) UPDATE {_HEAD} SET seq = e.seq, hash = %s FROM e "  # noqa: S608
+                "WHERE id = 1 RETURNING e.seq",
+                [*params, entry.hash],
+            )
+            (entry.seq,) = cursor.fetchone()
+        else:
+            cursor.execute(insert, params)
+            entry.seq = cursor.lastrowid
+            cursor.execute(f"UPDATE {_HEAD} SET seq = %s, hash = %s WHERE id = 1", [entry.seq, entry.hash])  # noqa: S608
+    entry._state.adding, entry._state.db = False, connection.alias
 
 
 def _canonical_numbers(value: Any) -> Any:
@@ -67,8 +105,7 @@ def record(
     # No savepoint inside the caller's transaction (two round trips saved on every action): an
     # entry that cannot be written must undo the action anyway.
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        last = AuditEntry.objects.order_by("-seq").only("hash").first()
+        _last_seq, last_hash = _lock_head()
         entry = AuditEntry(
             at=timezone.now(),
             actor_id=_uuid_or_none(getattr(actor, "pk", None)),
@@ -78,8 +115,8 @@ def record(
             object_type=object_type,
             object_id=str(object_id),
             changes=_normalised(changes),
-            prev_hash=last.hash if last else GENESIS_HASH,
+            prev_hash=last_hash,
         )
         entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
+        _append(entry)
     return entry

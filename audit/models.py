@@ -95,3 +95,23 @@ class AuditEntry(models.Model):
     def compute_hash(self) -> str:
         payload = json.dumps(self.content(), sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=True)
         return hashlib.sha256(f"{self.prev_hash}\n{payload}".encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """The chain's newest link, kept in one row.
+
+    Writers lock this row (SELECT ... FOR UPDATE) instead of the whole table, and read the previous
+    hash in the same statement; verification compares it with the last entry, so deleting the
+    newest entries shows too (unless this row is rewritten as well).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(_("last entry"))
+    hash = models.CharField(_("last hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

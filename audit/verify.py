@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from audit.models import GENESIS_HASH, AuditEntry
+from audit.models import GENESIS_HASH, AuditEntry, ChainHead
 
 
 @dataclass
@@ -54,4 +54,20 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, ChainProblem | None]:
                 return checked, ChainProblem(entry.seq, "its content was changed after it was written")
             before_prev, expected_prev, previous_seq = entry.prev_hash, entry.hash, entry.seq
             checked += 1
-    return checked, None
+        return checked, _head_problem(previous_seq, expected_prev)
+
+
+def _head_problem(last_seq: int | None, last_hash: str) -> ChainProblem | None:
+    """The head row must name the last entry: otherwise the newest entries were deleted."""
+    head = ChainHead.objects.filter(id=1).first()
+    if head is None:
+        return None if last_seq is None else ChainProblem(last_seq, "the chain's head record was deleted")
+    if head.hash == last_hash:
+        return None
+    if last_seq is None:
+        return ChainProblem(head.seq, "it was deleted, with every entry: the chain's head records it")
+    return ChainProblem(
+        head.seq,
+        f"it is missing: the chain's head records it as the newest entry, but the last one is #{last_seq} "
+        "(the newest entries were deleted, or the head was changed)",
+    )

@@ -97,19 +97,19 @@ def access_centre(user, centre_id, code: str):
     raise Http404
 
 
-def permission_required(code: str) -> Callable:
-    """View decorator: sign-in required, and the permission at one centre at least (else 403)."""
+def permission_required(*codes: str) -> Callable:
+    """View decorator: sign-in required, and one of the permissions at one centre at least (else 403)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_perm(request.user, code):
+            if not any(has_perm(request.user, code) for code in codes):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_permission = code  # read by the permission matrix test
+        wrapped.required_permission = codes[0]  # read by the permission matrix test
         return wrapped
 
     return decorator

@@ -147,3 +147,70 @@ def import_entries(
         changes={"rows": seen, "added": added, "origin": origin},
     )
     return added
+
+
+# --- Hashes the hotline confirms ------------------------------------------------------------------
+
+CONFIRMED_LIST_NAME = "{code} confirmed"  # the centre's own list of hotline-confirmed hashes
+NETWORK_LIST_NAME = "{code} network"  # the centre's network-shared list, when it has none yet
+
+
+@transaction.atomic
+def add_confirmed_hashes(
+    centre,
+    *,
+    values: Iterable[tuple[str, str, int | None]],
+    classification: str,
+    by,
+    origin: str,
+) -> dict[str, int]:
+    """Hashes an analyst confirmed (an item assessed baseline or national) join the centre's lists.
+
+    They join the centre's own list named "<centre code> confirmed" (created once, not shared), and,
+    when that list ``shares_with_network``, the centre's network-shared list too (its oldest one,
+    created as "<centre code> network" if it has none). Only hashes and classifications go there:
+    ``origin`` is a short code ("hotline item <id>"), never a URL. Each new entry goes through
+    ``add_entry`` (its own audit entry); a hash already in a list is left as it is. Answers how many
+    entries were new in each list kind.
+    """
+    from hashes.models import ListKind, TrustLevel
+
+    values = list(dict.fromkeys(values))
+    added = {ListKind.OWN.value: 0, ListKind.NETWORK.value: 0}
+    if not values:
+        return added
+    own = _list_named(centre, CONFIRMED_LIST_NAME.format(code=centre.code), ListKind.OWN, TrustLevel.HIGH, by)
+    targets = [(ListKind.OWN.value, own)]
+    if own.shares_with_network:
+        network = centre.hash_lists.filter(kind=ListKind.NETWORK).order_by("created_at", "pk").first()
+        if network is None:
+            name = NETWORK_LIST_NAME.format(code=centre.code)
+            network = _list_named(centre, name, ListKind.NETWORK, TrustLevel.HIGH, by)
+        targets.append((ListKind.NETWORK.value, network))
+    for kind, hash_list in targets:
+        for algorithm, value, quality in values:
+            _entry, created = add_entry(
+                hash_list,
+                by=by,
+                algorithm=algorithm,
+                value=value,
+                classification=classification,
+                quality=quality,
+                origin=origin,
+            )
+            added[kind] += created
+    return added
+
+
+def _list_named(centre, name: str, kind: str, trust_level: str, by) -> HashList:
+    """The centre's list of that name, created (audited) the first time it is needed."""
+    from django.db import IntegrityError
+
+    existing = centre.hash_lists.filter(name=name).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():  # a savepoint: two first confirmations at once both find the list
+            return create_list(centre, by=by, name=name, kind=kind, source="hotline", trust_level=trust_level)
+    except IntegrityError:
+        return centre.hash_lists.get(name=name)

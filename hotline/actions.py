@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import cache
 
@@ -16,12 +16,15 @@ from audit.actions import record
 from core.access import has_perm
 from core.crypto import keyed_hash
 from core.permissions import Perm
+from hashes import actions as hash_actions
+from hashes import values as hash_values
+from hashes.models import Algorithm, Classification
 from hotline import geoip, taxonomy
 from hotline import public_messages as msg
-from hotline.models import Item, ItemEvent, ItemStatus, ReferenceCounter, Report
+from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, ReferenceCounter, Report
 from hotline.urls_canonical import canonicalize
 from network.models import Service
-from network.queries import covering_centre
+from network.queries import covering_centre_id
 
 MAX_URLS = 20
 
@@ -68,20 +71,20 @@ def create_report(
     by=None,
     received_at: datetime | None = None,
     centre=None,
-    guard: Callable[[], None] | None = None,
+    centre_id=None,
 ) -> tuple[Report, bool]:
     """Store a report and attach each URL to the open item of its centre (or a new one).
 
     Returns (report, created): with an ``idempotency_key`` already used, the first report and False.
     The Helpline app escalates a contact with ``source="helpline_escalation"``, ``by=`` the counsellor
-    and ``origin_reference=`` the contact's id. ``guard`` runs inside the transaction after the
-    report is stored and may raise to undo it (the public rate limit).
+    and ``origin_reference=`` the contact's id. ``centre`` (or ``centre_id``) is the receiving
+    centre when the caller knows it already; otherwise the centre covering the country's hotline.
     """
     canonical = list(dict.fromkeys(canonicalize(url) for url in urls))  # raises InvalidURL
     if not 1 <= len(canonical) <= MAX_URLS:
         raise HotlineError(msg.URL_COUNT)
-    centre = centre or covering_centre(country, Service.HOTLINE)
-    if centre is None:
+    centre_id = centre.pk if centre is not None else centre_id or covering_centre_id(country, Service.HOTLINE)
+    if centre_id is None:
         raise HotlineError(msg.NO_HOTLINE)
     key_hash = idempotency_hash(idempotency_key) if idempotency_key else None
     fields = {
@@ -106,16 +109,13 @@ def create_report(
         reference = _next_reference(fields["country"], now)
         try:
             with transaction.atomic():
-                report, new_items = _store_report(centre, canonical, fields, reference, now)
-                # The rate limit, then the audit entry last: its chain lock is held until commit, so
-                # the locks every submission needs are held for the shortest time.
-                if guard is not None:
-                    guard()
+                report, new_items = _store_report(centre_id, canonical, fields, reference, now)
+                # The audit entry last: its chain lock is held until commit.
                 record(
                     "hotline.report_received",
                     actor=by,
                     actor_label="" if by else "public",
-                    centre_id=centre.pk,
+                    centre_id=centre_id,
                     obj=report,
                     changes={"source": report.source, "urls": len(canonical), "new_items": new_items},
                 )
@@ -129,18 +129,18 @@ def create_report(
     raise HotlineError(msg.NOT_STORED)
 
 
-def _store_report(centre, canonical: list[str], fields: dict, reference: str, now: datetime) -> tuple[Report, int]:
+def _store_report(centre_id, canonical: list[str], fields: dict, reference: str, now: datetime) -> tuple[Report, int]:
     """The report, its items (new or counted again), their timeline entries and links.
 
     Three statements on PostgreSQL (four on SQLite), whatever the number of URLs.
     """
-    report = Report(centre=centre, reference=reference, received_at=now, **fields)
+    report = Report(centre_id=centre_id, reference=reference, received_at=now, **fields)
     _insert([report])
     child = bool(report.reporter_is_child)
     digests = {url: url_hash(url) for url in canonical}
     proposed = [
         Item(
-            centre=centre,
+            centre_id=centre_id,
             url=url,
             url_hash=digest,
             harm_type=report.harm_type,
@@ -320,8 +320,39 @@ def assess_item(
         item.assigned_to = by
         fields.append("assigned_to")
     _advance(item, ItemStatus.IN_ASSESSMENT, fields)
-    _step(item, ItemEvent.Kind.ASSESSED, by, {**values, "notes_changed": notes_changed}, fields)
+    changes = {**values, "notes_changed": notes_changed}
+    confirmed = _confirm_hashes(item, by=by, assessment=assessment)
+    if confirmed:
+        changes["hashes_confirmed"] = confirmed
+    _step(item, ItemEvent.Kind.ASSESSED, by, changes, fields)
     return item
+
+
+# An assessment as illegal confirms the item's hashes with the same classification, and back:
+# a known hash's classification proposes the assessment.
+CLASSIFICATION_OF = {
+    taxonomy.Assessment.BASELINE: Classification.BASELINE,
+    taxonomy.Assessment.NATIONAL: Classification.NATIONAL,
+}
+ASSESSMENT_OF = {classification: assessment for assessment, classification in CLASSIFICATION_OF.items()}
+
+
+def _confirm_hashes(item: Item, *, by, assessment: str) -> int:
+    """An item assessed baseline or national: its hashes join the centre's lists (same transaction)."""
+    classification = CLASSIFICATION_OF.get(assessment)
+    if classification is None:
+        return 0
+    values = [(h.algorithm, h.value, h.quality) for h in item.hashes.all()]
+    if not values:
+        return 0
+    hash_actions.add_confirmed_hashes(
+        item.centre,
+        values=values,
+        classification=classification,
+        by=by,
+        origin=f"hotline item {item.pk}",  # a code, never the URL: hashes and classifications only
+    )
+    return len(values)
 
 
 @transaction.atomic
@@ -412,6 +443,68 @@ def close_item(item: Item, *, by, outcome: str) -> Item:
     _advance(item, ItemStatus.CLOSED, fields)
     _step(item, ItemEvent.Kind.CLOSED, by, {"outcome": outcome}, fields)
     return item
+
+
+# --- Hashes of the material seen at an item's URL ----------------------------------------------------
+
+MAX_ITEM_HASHES = 1000  # added at a time
+
+
+@transaction.atomic
+def add_item_hashes(item: Item, *, by, values: Iterable[tuple], source: str = "pasted") -> list[ItemHash]:
+    """Add hashes of the material at the item's URL; answers the new ones (known ones are skipped).
+
+    ``values``: ``(algorithm, value)`` or ``(algorithm, value, PDQ quality)``, checked again here.
+    ``source`` says how they came ("pasted", "file"): a file is hashed in memory by the caller and
+    only its hashes reach this function. One timeline entry and one audit entry when any is new.
+    """
+    _open_or_refuse(item)
+    wanted: dict[tuple[str, str], int | None] = {}
+    for row in values:
+        algorithm, value, quality = (*row, None)[:3]
+        try:
+            algorithm = hash_values.algorithm_of(algorithm)
+            key = (algorithm, hash_values.normalise(algorithm, value))
+            quality = hash_values.check_quality(quality) if algorithm == Algorithm.PDQ else None
+        except hash_values.BadHash as exc:
+            raise HotlineError(str(exc)) from None
+        wanted.setdefault(key, quality)
+    if len(wanted) > MAX_ITEM_HASHES:
+        raise HotlineError(_("At most %(n)d hashes at a time.") % {"n": MAX_ITEM_HASHES})
+    known = set(item.hashes.values_list("algorithm", "value"))
+    now = timezone.now()
+    new = [
+        ItemHash(item=item, algorithm=algorithm, value=value, quality=quality, added_by=by, added_at=now)
+        for (algorithm, value), quality in wanted.items()
+        if (algorithm, value) not in known
+    ]
+    if not new:
+        return []
+    ItemHash.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent add of the same hash is no error
+    ItemEvent.objects.create(
+        item=item, kind=ItemEvent.Kind.HASHES_ADDED, at=now, by=by, details={"added": len(new), "source": source}
+    )
+    record(
+        "hotline.item_hashes_added",
+        actor=by,
+        centre_id=item.centre_id,
+        obj=item,
+        # The first hundred values: the rows themselves hold every one.
+        changes={"source": source, "count": len(new), "hashes": [f"{h.algorithm}:{h.value}" for h in new[:100]]},
+    )
+    return new
+
+
+@transaction.atomic
+def remove_item_hash(item: Item, item_hash: ItemHash, *, by) -> None:
+    """Remove one hash from the item (a mistake). Lists it already joined keep it: disable it there."""
+    _open_or_refuse(item)
+    if item_hash.item_id != item.pk:
+        raise HotlineError(_("This hash is not one of this item's."))
+    details = {"algorithm": item_hash.algorithm, "value": item_hash.value}
+    item_hash.delete()
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.HASH_REMOVED, at=timezone.now(), by=by, details=details)
+    record("hotline.item_hash_removed", actor=by, centre_id=item.centre_id, obj=item, changes=details)
 
 
 SOURCES_FROM_PUBLIC = (taxonomy.Source.WEB_FORM, taxonomy.Source.PUBLIC_API)

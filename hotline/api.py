@@ -19,6 +19,7 @@ from api.auth import staff
 from audit.actions import record
 from core.access import access_object
 from core.permissions import Perm
+from hashes import values as hash_values
 from hotline import actions, throttle
 from hotline import public_messages as msg
 from hotline.models import Item
@@ -28,6 +29,7 @@ from hotline.queries import public_status, queue, report_by_token
 from hotline.steps import STEPS
 from hotline.taxonomy import Source
 from hotline.urls_canonical import InvalidURL, defang
+from hotline.views import hashes_with_matches
 
 router = Router(tags=["hotline"])
 
@@ -79,16 +81,13 @@ def create_report(request: HttpRequest, payload: ReportIn):
         return 400, {"detail": str(msg.HAS_ERRORS), "errors": errors}
     key = request.headers.get("Idempotency-Key", "")[:200]
     try:
-        report, created = throttle.guarded(
-            request,
-            lambda check: actions.create_report(
-                **form.cleaned_data,
-                centre=form.centre,
-                source=Source.PUBLIC_API,
-                language=get_language(),
-                idempotency_key=f"api:{key}" if key else "",
-                guard=check,
-            ),
+        throttle.count_or_refuse(request)
+        report, created = actions.create_report(
+            **form.cleaned_data,
+            centre_id=form.centre_id,
+            source=Source.PUBLIC_API,
+            language=get_language(),
+            idempotency_key=f"api:{key}" if key else "",
         )
     except throttle.Throttled:
         return too_many
@@ -296,3 +295,94 @@ def removal_check(request: HttpRequest, item_id: UUID, payload: RemovalIn):
 @router.post("/hotline/items/{item_id}/close", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_close")
 def close(request: HttpRequest, item_id: UUID, payload: CloseIn):
     return _run_step(request, item_id, "close", payload.dict())
+
+
+# --- Staff: hashes of the material at an item's URL -----------------------------------------------
+
+
+class KnownOut(Schema):
+    list_id: UUID
+    list_name: str
+    centre: str
+    classification: str
+    distance: int
+
+
+class ItemHashOut(Schema):
+    id: UUID
+    algorithm: str
+    value: str
+    quality: int | None
+    added_by: UUID | None
+    added_at: datetime
+    known: list[KnownOut]
+
+
+class ItemHashesIn(Schema):
+    # A default, so that the item is found (or 404) before the body is judged.
+    hashes: list[str] = []
+
+
+class ItemHashesOut(Schema):
+    added: int
+    hashes: list[ItemHashOut]
+
+
+def _hashes_out(item: Item, user) -> list[dict]:
+    return [
+        {
+            "id": item_hash.pk,
+            "algorithm": item_hash.algorithm,
+            "value": item_hash.value,
+            "quality": item_hash.quality,
+            "added_by": item_hash.added_by_id,
+            "added_at": item_hash.added_at,
+            "known": [
+                {
+                    "list_id": match.entry.hash_list_id,
+                    "list_name": match.entry.hash_list.name,
+                    "centre": match.entry.hash_list.centre.code,
+                    "classification": match.entry.classification,
+                    "distance": match.distance,
+                }
+                for match in matches
+            ],
+        }
+        for item_hash, matches in hashes_with_matches(item, user)
+    ]
+
+
+@router.get("/hotline/items/{item_id}/hashes", response=list[ItemHashOut], auth=VIEW, url_name="hotline_item_hashes")
+def list_item_hashes(request: HttpRequest, item_id: UUID):
+    """The item's hashes, each with its matches in the hash lists the caller may see."""
+    item = access_object(Item.objects.visible_to(request.user), pk=item_id)
+    return _hashes_out(item, request.user)
+
+
+@router.post(
+    "/hotline/items/{item_id}/hashes",
+    response={200: ItemHashesOut, 400: ErrorOut, 409: ErrorOut},
+    auth=ASSESS,
+    url_name="hotline_item_hashes_add",
+)
+def add_item_hashes(request: HttpRequest, item_id: UUID, payload: ItemHashesIn):
+    """Add up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``). Files are hashed by the client."""
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    errors = []
+    if not payload.hashes:
+        errors.append(_("Give at least one hash."))
+    elif len(payload.hashes) > actions.MAX_ITEM_HASHES:
+        errors.append(_("At most %(n)d hashes at a time.") % {"n": actions.MAX_ITEM_HASHES})
+    parsed = []
+    for number, text in enumerate(payload.hashes if not errors else [], start=1):
+        try:
+            parsed.append(hash_values.parse(text))
+        except hash_values.BadHash as exc:
+            errors.append(_("Hash %(n)d: %(error)s") % {"n": number, "error": exc})
+    if errors:
+        return 400, {"detail": _("The request has errors; nothing was changed."), "errors": {"hashes": errors[:10]}}
+    try:
+        added = actions.add_item_hashes(item, by=request.user, values=parsed, source="api")
+    except actions.HotlineError as exc:
+        return 409, {"detail": str(exc.message)}
+    return 200, {"added": len(added), "hashes": _hashes_out(item, request.user)}

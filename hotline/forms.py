@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import Perm, Role, permissions_for_role
+from hashes.forms import LookupForm
 from hotline import taxonomy
 from hotline.models import ItemStatus
 
@@ -146,3 +147,14 @@ class PeriodForm(forms.Form):
         end = data.get("end") or today
         start = data.get("start") or end - timedelta(days=89)
         return (start, end) if start <= end else (end, start)
+
+
+class ItemHashesForm(LookupForm):
+    """Hashes of the material at an item's URL: pasted (one per line) or computed from a file in memory.
+
+    The same rules as the hash lookup: at most 1,000 lines, each ``algorithm:value`` or a bare
+    value read by its length; the file capped by HASHES_MAX_UPLOAD_BYTES and never written to disk
+    (the view installs hashes.hashing.CappedMemoryUploadHandler).
+    """
+
+    prefix = "hashes"

@@ -9,6 +9,7 @@ from core.access import ScopedQuerySet
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
 from core.permissions import Perm
+from hashes.models import Algorithm
 from hotline import taxonomy
 
 
@@ -157,6 +158,8 @@ class ItemEvent(BaseModel):
         NOTICE = "notice", _("Notice sent to the hosting provider")
         REMOVAL_CHECK = "removal_check", _("Removal checked")
         CLOSED = "closed", _("Closed")
+        HASHES_ADDED = "hashes_added", _("Hashes added")
+        HASH_REMOVED = "hash_removed", _("Hash removed")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events", verbose_name=_("reported URL"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -180,6 +183,43 @@ class ItemEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ItemHash(BaseModel):
+    """A hash of material seen at an item's URL (pasted, or computed from a file read in memory only)."""
+
+    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    CENTRE_FIELD = "item__centre"
+
+    # No index of its own: the unique constraint starts with the item.
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="hashes", verbose_name=_("reported URL"), db_index=False
+    )
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=Algorithm.choices)
+    value = models.CharField(_("value"), max_length=64, help_text=_("Lower-case hexadecimal."))
+    quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "algorithm", "value"]
+        verbose_name = _("hash of a reported URL's material")
+        verbose_name_plural = _("hashes of reported URLs' material")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "algorithm", "value"], name="hotline_item_hash_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_algorithm_display()} {self.value}"
 
 
 class ReferenceCounter(models.Model):

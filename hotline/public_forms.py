@@ -12,7 +12,7 @@ from hotline.actions import MAX_URLS
 from hotline.queries import reportable_countries
 from hotline.urls_canonical import InvalidURL, canonicalize
 from network.models import Service
-from network.queries import covering_centre
+from network.queries import covering_centre_id
 
 MAX_DESCRIPTION = 2000
 # The country a page in this language most likely reports from.
@@ -89,12 +89,12 @@ class ReportForm(forms.Form):
     contact_email = forms.EmailField(label=_("Your email (optional)"), max_length=254, required=False)
     consent_to_contact = forms.BooleanField(label=_("You may write to me about this report"), required=False)
 
-    centre = None  # the centre that covers the country's hotline, found while cleaning
+    centre_id = None  # the centre that covers the country's hotline, found while cleaning
 
     def clean_country(self) -> str:
         code = self.cleaned_data["country"].strip().upper()
-        self.centre = covering_centre(code, Service.HOTLINE) if code.isalpha() else None
-        if self.centre is None:
+        self.centre_id = covering_centre_id(code, Service.HOTLINE) if code.isascii() and code.isalpha() else None
+        if self.centre_id is None:
             raise forms.ValidationError(_("Choose a country from the list."))
         return code
 

@@ -45,16 +45,13 @@ def report(request: HttpRequest) -> HttpResponse:
     submission_id = data.pop("submission_id") or secrets.token_urlsafe(16)
     data.pop("website")
     try:
-        created, _new = throttle.guarded(
-            request,
-            lambda check: actions.create_report(
-                **data,
-                centre=form.centre,
-                source=Source.WEB_FORM,
-                language=language,
-                idempotency_key=f"form:{submission_id}",
-                guard=check,
-            ),
+        throttle.count_or_refuse(request)
+        created, _new = actions.create_report(
+            **data,
+            centre_id=form.centre_id,
+            source=Source.WEB_FORM,
+            language=language,
+            idempotency_key=f"form:{submission_id}",
         )
     except throttle.Throttled:
         return _too_many(request, form)

@@ -1,14 +1,14 @@
 """Per-client limits on public submissions, without third parties.
 
 The client address is kept only as a keyed hash, in a counter row deleted once its window is over.
-A submission and its count are one transaction: over the limit, the submission is rolled back.
+A submission is counted before it is stored, in a statement of its own: the counter row is locked
+for that statement only (not until the report commits), a refused or failed attempt still counts,
+and over the limit nothing is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection
@@ -20,7 +20,6 @@ from hotline.models import ClientCounter
 
 DEFAULT_LIMIT = 10  # submissions per client and window
 DEFAULT_WINDOW_SECONDS = 600
-T = TypeVar("T")
 
 
 class Throttled(Exception):
@@ -47,9 +46,14 @@ def count_attempt(client: str) -> int:
     window = now - timedelta(seconds=now.timestamp() % seconds)
     table = ClientCounter._meta.db_table
     window_db = ClientCounter._meta.get_field("window").get_db_prep_value(window, connection)
+    row = "VALUES (%s, %s, 1)"
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        # A transaction of its own whose commit need not wait for the disk: a count lost in a
+        # crash only gives a client one more attempt.
+        row = "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} (client, "window", count) VALUES (%s, %s, 1) '  # noqa: S608 - our own table name
+            f'INSERT INTO {table} (client, "window", count) {row} '  # noqa: S608 - our own table name
             f'ON CONFLICT (client, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
             [client, window_db],
         )
@@ -65,17 +69,7 @@ def over_limit_after_attempt(request: HttpRequest) -> bool:
     return count_attempt(client_hash(request)) > limit()
 
 
-def guarded(request: HttpRequest, store: Callable[[Callable[[], None]], T]) -> T:
-    """Call ``store(check)``; ``check`` counts the attempt inside the store's own transaction and
-    raises Throttled over the limit, so that nothing is stored and one commit does both."""
-    client = client_hash(request)
-
-    def check() -> None:
-        if count_attempt(client) > limit():
-            raise Throttled
-
-    try:
-        return store(check)
-    except Throttled:
-        count_attempt(client)  # committed on its own: a refused attempt still counts
-        raise
+def count_or_refuse(request: HttpRequest) -> None:
+    """Count a submission for its client; raise Throttled, before anything is stored, over the limit."""
+    if count_attempt(client_hash(request)) > limit():
+        raise Throttled

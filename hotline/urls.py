@@ -9,5 +9,7 @@ urlpatterns = [
     path("figures/", views.dashboard, name="dashboard"),
     path("items/<uuid:item_id>/", views.item_detail, name="item"),
     path("items/<uuid:item_id>/assign/", views.item_assign, name="assign"),
+    path("items/<uuid:item_id>/hashes/", views.item_hashes, name="hashes"),
+    path("items/<uuid:item_id>/hashes/<uuid:hash_id>/remove/", views.item_hash_remove, name="hash_remove"),
     path("items/<uuid:item_id>/<slug:step>/", views.item_step, name="step"),
 ]

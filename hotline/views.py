@@ -6,15 +6,23 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_centre, access_object, centre_ids_with, has_perm, memberships_of, permission_required
+from core.csrf import CsrfViewMiddleware
 from core.permissions import Perm
-from hotline import actions, forms
+from hashes.actions import CONFIRMED_LIST_NAME
+from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
+from hashes.matching import known_for_items
+from hotline import actions, forms, taxonomy
 from hotline.figures import REMOVAL_DAYS, centre_figures
-from hotline.models import Item
+from hotline.models import Item, ItemHash
 from hotline.queries import queue as queue_items
 from hotline.steps import STEPS
 
@@ -34,11 +42,32 @@ def _item_for(request: HttpRequest, item_id, code: str = Perm.HOTLINE_VIEW) -> I
     )
 
 
-def _detail(request: HttpRequest, item: Item, bound: dict | None = None, status: int = 200) -> HttpResponse:
+def hashes_with_matches(item: Item, user) -> list[tuple[ItemHash, list]]:
+    """The item's hashes, each with its matches in the lists ``user`` may see: three queries at most."""
+    item_hashes = list(item.hashes.all())
+    if not item_hashes:
+        return []
+    wanted = {h.pk: [(h.algorithm, h.value)] for h in item_hashes}
+    known = known_for_items(wanted, user=user)
+    return [(h, known.get(h.pk, [])) for h in item_hashes]
+
+
+def _detail(
+    request: HttpRequest, item: Item, bound: dict | None = None, status: int = 200, hash_form=None
+) -> HttpResponse:
     can_assess = has_perm(request.user, Perm.HOTLINE_ASSESS, item.centre_id) and item.is_open
+    item_hashes = hashes_with_matches(item, request.user)
+    # "Apply this classification": a known hash's classification pre-fills the assessment, which
+    # the analyst still checks and saves. Only a classification shown on the page is taken.
+    shown = {match.entry.classification for _h, matches in item_hashes for match in matches}
+    applied = request.GET.get("apply", "")
+    applied = applied if can_assess and not bound and applied in shown else ""
     step_forms = {}
     if can_assess:
         initial = _initial(item)
+        if applied:
+            initial["assess"]["assessment"] = actions.ASSESSMENT_OF[applied]
+            initial["assess"]["flags"] = sorted({*item.flags, taxonomy.Flag.KNOWN})
         step_forms = {
             key: (bound or {}).get(key) or step.form(initial=initial.get(key), prefix=key)
             for key, step in STEPS.items()
@@ -52,6 +81,12 @@ def _detail(request: HttpRequest, item: Item, bound: dict | None = None, status:
         "assign_form": assign_form,
         "events": item.events.select_related("by"),
         "reports": item.reports.order_by("received_at"),
+        "item_hashes": item_hashes,
+        "can_assess": can_assess,
+        "applied": applied,
+        "hash_form": (hash_form or forms.ItemHashesForm()) if can_assess else None,
+        "pdq_available": pdq_available(),
+        "confirmed_list": CONFIRMED_LIST_NAME.format(code=item.centre.code),
     }
     return render(request, "hotline/item.html", context, status=status)
 
@@ -116,6 +151,71 @@ def item_assign(request: HttpRequest, item_id) -> HttpResponse:
         except actions.HotlineError as exc:
             messages.error(request, exc.message)
     return redirect("hotline:item", item_id=item.pk)
+
+
+csrf_protect = decorator_from_middleware(CsrfViewMiddleware)
+
+
+@csrf_exempt
+@require_POST
+def item_hashes(request: HttpRequest, item_id) -> HttpResponse:
+    # As on the hash lookup page: the upload handler must be set before anything reads request.POST
+    # (the CSRF check does), hence csrf_exempt here and the project's CSRF check just below.
+    handler = CappedMemoryUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _item_hashes(request, item_id, handler)
+
+
+@csrf_protect
+@permission_required(Perm.HOTLINE_ASSESS)
+def _item_hashes(request: HttpRequest, item_id, handler: CappedMemoryUploadHandler) -> HttpResponse:
+    item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
+    form = forms.ItemHashesForm(request.POST, request.FILES, too_large=handler.too_large)
+    if not form.is_valid():
+        return _detail(request, item, status=400, hash_form=form)
+    values = [(algorithm, value, None) for algorithm, value in form.cleaned_data["hashes"]]
+    upload = form.cleaned_data.get("file")
+    if upload:
+        file_hashes = hash_bytes(upload.read())
+        upload.close()  # the bytes are dropped here; only the hashes go on
+        values += [
+            ("md5", file_hashes.md5, None),
+            ("sha1", file_hashes.sha1, None),
+            ("sha256", file_hashes.sha256, None),
+        ]
+        if file_hashes.pdq:  # kept with its quality; one under 50 is never used for matching
+            values.append(("pdq", file_hashes.pdq, file_hashes.pdq_quality))
+    try:
+        added = actions.add_item_hashes(item, by=request.user, values=values, source="file" if upload else "pasted")
+    except actions.HotlineError as exc:
+        messages.error(request, exc.message)
+    else:
+        if upload:
+            messages.success(request, _("The file was read in memory and discarded: only its hashes were kept."))
+        messages.success(
+            request,
+            ngettext("%(n)d hash added.", "%(n)d hashes added.", len(added)) % {"n": len(added)}
+            if added
+            else _("The item already has these hashes."),
+        )
+    return redirect(reverse("hotline:item", kwargs={"item_id": item.pk}) + "#hashes")
+
+
+item_hashes.required_permission = Perm.HOTLINE_ASSESS  # read by the permission matrix test
+
+
+@require_POST
+@permission_required(Perm.HOTLINE_ASSESS)
+def item_hash_remove(request: HttpRequest, item_id, hash_id) -> HttpResponse:
+    item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
+    item_hash = access_object(item.hashes.all(), pk=hash_id)
+    try:
+        actions.remove_item_hash(item, item_hash, by=request.user)
+    except actions.HotlineError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The hash was removed from this item."))
+    return redirect(reverse("hotline:item", kwargs={"item_id": item.pk}) + "#hashes")
 
 
 @permission_required(Perm.HOTLINE_VIEW)

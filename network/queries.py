@@ -1,5 +1,6 @@
 """Reading the network: directory lists, coverage lookups, a centre's members."""
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from network.models import Centre, CentreService, Country, Coverage, Membership, Service
@@ -45,6 +46,22 @@ def covering_centre(country_code: str, service: str) -> Centre | None:
     """The centre that handles ``service`` for the country, or None if nobody does yet."""
     item = Coverage.objects.select_related("centre").filter(country__code=country_code.upper(), service=service).first()
     return item.centre if item else None
+
+
+def covering_centre_id(country_code: str, service: str):
+    """The id of the centre that handles ``service`` for the country, or None.
+
+    The public intake asks this on every submission: one plain statement, no query to compile.
+    """
+    coverage, country = Coverage._meta.db_table, Country._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.centre_id FROM {coverage} c JOIN {country} k ON k.id = c.country_id "  # noqa: S608 - our tables
+            "WHERE k.code = %s AND c.service = %s LIMIT 1",
+            [country_code.upper(), service],
+        )
+        row = cursor.fetchone()
+    return Coverage._meta.get_field("centre").to_python(row[0]) if row else None
 
 
 def members_of(centre: Centre) -> QuerySet[Membership]:

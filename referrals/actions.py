@@ -7,10 +7,13 @@ change that causes them, so a rolled-back change notifies nobody and a committed
 from __future__ import annotations
 
 import json
+import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,15 +36,26 @@ from referrals.models import (
     ReferralSettings,
     Service,
     Status,
+    WebhookEndpoint,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ReferralError(Exception):
     """A refused action; ``message`` is translated and can be shown as it is."""
 
+    status_code = 400  # the API's answer
+
     def __init__(self, message) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+class StateConflict(ReferralError):
+    """The step does not fit the referral's (or delivery's) current state."""
+
+    status_code = 409
 
 
 WRONG_STATE = gettext_lazy("This referral cannot take that step in its current state.")
@@ -246,7 +260,7 @@ def _lock(referral: Referral) -> Referral:
 def _step(referral: Referral, *, by, allowed, status, stamp: str | None, event, notify_centre, action, **fields):
     locked = _lock(referral)
     if locked.status not in allowed:
-        raise ReferralError(WRONG_STATE)
+        raise StateConflict(WRONG_STATE)
     now = timezone.now()
     locked.status = status
     changed = ["status", "updated_at", *fields]
@@ -286,7 +300,7 @@ def acknowledge(referral: Referral, *, by) -> Referral:
 def accept(referral: Referral, *, by) -> Referral:
     """Accept, and create the receiver's own record from the packet (never from the origin record)."""
     if referral.status not in (Status.SENT, Status.ACKNOWLEDGED):
-        raise ReferralError(WRONG_STATE)
+        raise StateConflict(WRONG_STATE)
     created = packets.create_receiver_record(referral, by=by)
     fields = {"created_record_id": created} if created else {}
     stamp_ack = {} if referral.acknowledged_at else {"acknowledged_at": timezone.now()}
@@ -389,37 +403,64 @@ def post_message(referral: Referral, *, by, centre, text: str) -> Message:
 # --- Deadlines -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+ESCALATE_AFTER = timedelta(hours=24)
+
+
+def _overdue(now) -> Q:
+    """Not acknowledged by its acknowledge deadline, or not completed by its act deadline."""
+    return Q(receiver__isnull=False) & (
+        Q(status=Status.SENT, acknowledge_due__lt=now)
+        | Q(status__in=(Status.ACKNOWLEDGED, Status.ACCEPTED, Status.IN_PROGRESS), act_due__lt=now)
+    )
+
+
+def _to_remind(now) -> Q:
+    """Overdue and not yet reminded, or reminded long enough ago and not yet escalated."""
+    return _overdue(now) & (
+        Q(reminded_at__isnull=True) | Q(escalated_at__isnull=True, reminded_at__lte=now - ESCALATE_AFTER)
+    )
+
+
 def remind_overdue(*, now=None) -> tuple[int, int]:
     """Remind the receiver of each overdue referral once; alert both centres' supervisors once after.
 
-    Overdue: not acknowledged by its acknowledge deadline, or not completed by its act deadline.
-    The supervisors are alerted when the referral is still overdue a full acknowledge period later
-    (at the act deadline for an unacknowledged one, or one day after a missed act deadline).
+    The supervisors are alerted when the referral is still overdue a day after the reminder. Each
+    referral is handled in its own transaction, locked with ``skip_locked``: a referral that fails
+    is logged and rolled back alone (the next run tries it again), and a referral another run is
+    handling is skipped rather than waited for. Its state is re-read under the lock, so two runs
+    never send the same reminder twice.
     """
     now = now or timezone.now()
-    from django.db.models import Q
-
-    overdue = Q(status=Status.SENT, acknowledge_due__lt=now) | Q(
-        status__in=(Status.ACKNOWLEDGED, Status.ACCEPTED, Status.IN_PROGRESS), act_due__lt=now
-    )
     reminded = escalated = 0
-    for referral in Referral.objects.select_for_update().filter(overdue, receiver__isnull=False):
-        if referral.reminded_at is None:
-            referral.reminded_at = now
-            referral.save(update_fields=["reminded_at", "updated_at"])
-            record("referrals.reminded", centre_id=referral.receiver_id, obj=referral, actor_label="system")
-            _notify(referral, Event.REMINDER, referral.receiver_id)
-            reminded += 1
-        elif referral.escalated_at is None and now - referral.reminded_at >= timedelta(hours=24):
-            referral.escalated_at = now
-            referral.save(update_fields=["escalated_at", "updated_at"])
-            record("referrals.escalated", centre_id=referral.receiver_id, obj=referral, actor_label="system")
-            code = Perm.HOTLINE_SUPERVISE if referral.service == Service.HOTLINE else Perm.HELPLINE_SUPERVISE
-            _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
-            _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
-            escalated += 1
+    for pk in list(Referral.objects.filter(_to_remind(now)).values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                done = _remind_one(pk, now)
+        except Exception:  # noqa: BLE001 - one bad referral must not stop the others
+            logger.exception("Deadline check failed for referral %s", pk)
+            continue
+        reminded += done == "reminded"
+        escalated += done == "escalated"
     return reminded, escalated
+
+
+def _remind_one(pk, now) -> str | None:
+    referral = Referral.objects.select_for_update(skip_locked=True).filter(_to_remind(now), pk=pk).first()
+    if referral is None:  # another run holds it, or it is no longer due
+        return None
+    if referral.reminded_at is None:
+        referral.reminded_at = now
+        referral.save(update_fields=["reminded_at", "updated_at"])
+        record("referrals.reminded", centre_id=referral.receiver_id, obj=referral, actor_label="system")
+        _notify(referral, Event.REMINDER, referral.receiver_id)
+        return "reminded"
+    referral.escalated_at = now
+    referral.save(update_fields=["escalated_at", "updated_at"])
+    record("referrals.escalated", centre_id=referral.receiver_id, obj=referral, actor_label="system")
+    code = Perm.HOTLINE_SUPERVISE if referral.service == Service.HOTLINE else Perm.HELPLINE_SUPERVISE
+    _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
+    _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
+    return "escalated"
 
 
 # --- Webhooks --------------------------------------------------------------------------------------
@@ -432,9 +473,121 @@ def retry_delivery(delivery, *, by):
     from referrals.tasks import deliver_webhook
 
     if delivery.status != DeliveryStatus.DEAD:
-        raise ReferralError(WRONG_STATE)
+        raise StateConflict(WRONG_STATE)
     delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
     delivery.save(update_fields=["status", "attempts", "updated_at"])
     record("referrals.webhook_retried", actor=by, centre_id=delivery.endpoint.centre_id, obj=delivery)
     deliver_webhook.enqueue(delivery_id=str(delivery.pk))
     return delivery
+
+
+MAX_ENDPOINTS = 5
+TOO_MANY_ENDPOINTS = gettext_lazy("A centre can have at most 5 webhook endpoints.")
+UNKNOWN_EVENT = gettext_lazy("Choose events from the list.")
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _check_endpoint(url: str, events: list[str]) -> None:
+    reason = webhooks.check_url(url)
+    if reason is not None:
+        raise ReferralError(reason)
+    if not set(events) <= set(Event.values):
+        raise ReferralError(UNKNOWN_EVENT)
+
+
+def _where(url: str) -> str:
+    """The host of an endpoint for the audit log: a query string may carry the receiver's token."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or ""
+
+
+@transaction.atomic
+def create_endpoint(centre, *, by, url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
+    """A new endpoint with a new signing secret; the secret is returned to be shown once."""
+    url = url.strip()
+    _check_endpoint(url, events)
+    if WebhookEndpoint.objects.filter(centre=centre).count() >= MAX_ENDPOINTS:
+        raise ReferralError(TOO_MANY_ENDPOINTS)
+    secret = new_secret()
+    endpoint = WebhookEndpoint.objects.create(centre=centre, url=url, events=sorted(set(events)), secret=secret)
+    record(
+        "referrals.webhook_created",
+        actor=by,
+        centre_id=centre.pk,
+        obj=endpoint,
+        changes={"host": _where(url), "events": endpoint.events},
+    )
+    return endpoint, secret
+
+
+@transaction.atomic
+def update_endpoint(endpoint: WebhookEndpoint, *, by, url: str, events: list[str]) -> WebhookEndpoint:
+    url = url.strip()
+    _check_endpoint(url, events)
+    endpoint.url, endpoint.events = url, sorted(set(events))
+    endpoint.save(update_fields=["url", "events", "updated_at"])
+    record(
+        "referrals.webhook_changed",
+        actor=by,
+        centre_id=endpoint.centre_id,
+        obj=endpoint,
+        changes={"host": _where(url), "events": endpoint.events},
+    )
+    return endpoint
+
+
+@transaction.atomic
+def set_endpoint_active(endpoint: WebhookEndpoint, *, by, active: bool) -> WebhookEndpoint:
+    """Disable (events are no longer queued for it, queued ones are dead-lettered) or enable again."""
+    if active and not endpoint.is_active:
+        # It may have been saved under laxer rules; it must pass today's before it is called again.
+        _check_endpoint(endpoint.url, endpoint.events)
+    endpoint.is_active = active
+    endpoint.save(update_fields=["is_active", "updated_at"])
+    record(
+        "referrals.webhook_enabled" if active else "referrals.webhook_disabled",
+        actor=by,
+        centre_id=endpoint.centre_id,
+        obj=endpoint,
+    )
+    return endpoint
+
+
+@transaction.atomic
+def rotate_secret(endpoint: WebhookEndpoint, *, by) -> str:
+    """A new signing secret, returned to be shown once; deliveries from now on are signed with it."""
+    secret = new_secret()
+    endpoint.secret = secret
+    endpoint.save(update_fields=["secret", "updated_at"])
+    record("referrals.webhook_secret_rotated", actor=by, centre_id=endpoint.centre_id, obj=endpoint)
+    return secret
+
+
+ACK_HOURS_MAX = 24 * 30
+ACT_HOURS_MAX = 24 * 90
+BAD_DEADLINES = gettext_lazy("The time to act cannot be shorter than the time to acknowledge.")
+
+
+@transaction.atomic
+def set_deadlines(centre, *, by, acknowledge_hours: int, act_hours: int) -> ReferralSettings:
+    """A centre's deadlines for referrals it receives from now on (those already sent keep theirs)."""
+    if not (1 <= acknowledge_hours <= ACK_HOURS_MAX and 1 <= act_hours <= ACT_HOURS_MAX):
+        raise ReferralError(gettext_lazy("Enter a deadline within the allowed range."))
+    if act_hours < acknowledge_hours:
+        raise ReferralError(BAD_DEADLINES)
+    conf, _created = ReferralSettings.objects.select_for_update().get_or_create(centre=centre)
+    before = {"acknowledge_hours": conf.acknowledge_hours, "act_hours": conf.act_hours}
+    conf.acknowledge_hours, conf.act_hours = acknowledge_hours, act_hours
+    conf.save(update_fields=["acknowledge_hours", "act_hours", "updated_at"])
+    record(
+        "referrals.deadlines_set",
+        actor=by,
+        centre_id=centre.pk,
+        obj=conf,
+        changes={"before": before, "acknowledge_hours": acknowledge_hours, "act_hours": act_hours},
+    )
+    return conf

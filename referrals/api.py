@@ -1,25 +1,36 @@
 """The referrals app's API operations, mounted under /api/v1/ by api/root.py.
 
-Reads only in this first version: the referrals a caller's centres sent or received, one referral
-with its packet (audited as the page is), and the caller's unread notification count. Lifecycle
-steps are pages only for now.
+The same actions as the pages: the referrals a caller's centres sent or received, one referral with
+its packet and messages (a read audited under the reader's centre), and every lifecycle step
+(acknowledge, accept, decline, start, complete, revoke, post a message). A referral of a third
+centre answers 404 exactly like one that does not exist; a refused step answers a translated
+``{"detail": ...}``: 403 for the wrong side, 409 for the wrong state, 400 for bad input.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from api.auth import staff
 from audit.actions import record
 from core.access import access_object
-from referrals import queries
-from referrals.models import Referral
+from referrals import actions, queries
+from referrals.forms import TEXT_MAX_LENGTH
+from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral
 
 router = Router(tags=["referrals"])
+
+
+# Seeing referrals of some service somewhere, and working one.
+VIEW = staff(*dict.fromkeys(SERVICE_PERMISSION.values()))
+ACT = staff(*dict.fromkeys(SERVICE_ACT_PERMISSION.values()))
 
 
 class ReferralOut(Schema):
@@ -45,21 +56,102 @@ class ReferralOut(Schema):
         return obj.receiver.code if obj.receiver else None
 
 
+class MessageOut(Schema):
+    id: UUID
+    centre: str
+    text: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_centre(obj: Message) -> str:
+        return obj.centre.code
+
+
 class ReferralDetailOut(ReferralOut):
     packet: dict
     narrative: dict
     decline_reason: str
     outcome_note: str
+    messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_messages(obj: Referral) -> list:
+        return list(obj.messages.select_related("centre"))
 
 
 class UnreadOut(Schema):
     unread: int
 
 
-@router.get("/referrals", response=list[ReferralOut], auth=staff(), url_name="referrals_list")
-def list_referrals(request: HttpRequest, direction: str = "incoming", limit: int = 50, offset: int = 0):
+# Fields default to empty so that a missing one gets the action's own translated answer (and a
+# referral that is not the caller's answers 404 whatever the body).
+class DeclineIn(Schema):
+    reason: str = ""
+
+
+class CompleteIn(Schema):
+    outcome: str = ""
+    note: str = ""
+
+
+class MessageIn(Schema):
+    text: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _referral(request: HttpRequest, referral_id: UUID) -> Referral:
+    queryset = Referral.objects.visible_to(request.user).select_related("sender", "receiver")
+    try:
+        return access_object(queryset, pk=referral_id)
+    except Http404:
+        raise HttpError(404, _("No such referral.")) from None
+
+
+def _side(request: HttpRequest, referral: Referral, *sides: str) -> str:
+    """The first of ``sides`` the caller works the referral's service at, else 403."""
+    for side in sides:
+        if queries.can_act(request.user, referral, side):
+            return side
+    raise HttpError(403, _("Your centre cannot take this step on this referral."))
+
+
+def _text(value: str) -> str:
+    if len(value) > TEXT_MAX_LENGTH:
+        raise HttpError(400, _("The text is too long (at most %(max)d characters).") % {"max": TEXT_MAX_LENGTH})
+    return value
+
+
+def _act(request: HttpRequest, referral_id: UUID, step: str, side: str, **data) -> Referral:
+    """One step by the caller's ``side``; answers the referral's new state (not its packet)."""
+    referral = _referral(request, referral_id)
+    _side(request, referral, side)
+    for value in data.values():
+        _text(value)
+    try:
+        getattr(actions, step)(referral, by=request.user, **data)
+    except actions.ReferralError as exc:
+        raise HttpError(exc.status_code, str(exc.message)) from None
+    return _referral(request, referral_id)
+
+
+# --- Reads -----------------------------------------------------------------------------------------
+
+
+@router.get("/referrals", response=list[ReferralOut], auth=VIEW, url_name="referrals_list")
+def list_referrals(
+    request: HttpRequest,
+    direction: Literal["incoming", "outgoing"] = "incoming",
+    limit: int = 50,
+    offset: int = 0,
+):
     queryset = queries.outgoing(request.user) if direction == "outgoing" else queries.incoming(request.user)
-    limit = max(1, min(limit, 200))
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
     return list(queryset[offset : offset + limit])
 
 
@@ -68,10 +160,90 @@ def unread(request: HttpRequest):
     return {"unread": queries.unread_count(request.user)}
 
 
-@router.get("/referrals/{referral_id}", response=ReferralDetailOut, auth=staff(), url_name="referrals_detail")
+@router.get(
+    "/referrals/{referral_id}", response={200: ReferralDetailOut, **ERRORS}, auth=VIEW, url_name="referrals_detail"
+)
 def get_referral(request: HttpRequest, referral_id: UUID):
-    referral = access_object(
-        Referral.objects.visible_to(request.user).select_related("sender", "receiver"), pk=referral_id
+    referral = _referral(request, referral_id)
+    record(
+        "referrals.viewed", actor=request.user, centre_id=queries.reader_centre_id(request.user, referral), obj=referral
     )
-    record("referrals.viewed", actor=request.user, centre_id=referral.receiver_id or referral.sender_id, obj=referral)
     return referral
+
+
+# --- Steps -----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/referrals/{referral_id}/acknowledge",
+    response={200: ReferralOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_acknowledge",
+)
+def acknowledge(request: HttpRequest, referral_id: UUID):
+    return _act(request, referral_id, "acknowledge", "receiver")
+
+
+@router.post(
+    "/referrals/{referral_id}/accept",
+    response={200: ReferralOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_accept",
+)
+def accept(request: HttpRequest, referral_id: UUID):
+    """Accept: the receiver's own record (hotline report, or helpline contact and case) is created."""
+    return _act(request, referral_id, "accept", "receiver")
+
+
+@router.post(
+    "/referrals/{referral_id}/decline",
+    response={200: ReferralOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_decline",
+)
+def decline(request: HttpRequest, referral_id: UUID, body: DeclineIn):
+    return _act(request, referral_id, "decline", "receiver", reason=body.reason)
+
+
+@router.post(
+    "/referrals/{referral_id}/start", response={200: ReferralOut, **ERRORS}, auth=ACT, url_name="referrals_start"
+)
+def start(request: HttpRequest, referral_id: UUID):
+    return _act(request, referral_id, "start", "receiver")
+
+
+@router.post(
+    "/referrals/{referral_id}/complete",
+    response={200: ReferralOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_complete",
+)
+def complete(request: HttpRequest, referral_id: UUID, body: CompleteIn):
+    return _act(request, referral_id, "complete", "receiver", outcome=body.outcome, note=body.note)
+
+
+@router.post(
+    "/referrals/{referral_id}/revoke",
+    response={200: ReferralOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_revoke",
+)
+def revoke(request: HttpRequest, referral_id: UUID):
+    return _act(request, referral_id, "revoke", "sender")
+
+
+@router.post(
+    "/referrals/{referral_id}/messages",
+    response={201: MessageOut, **ERRORS},
+    auth=ACT,
+    url_name="referrals_message",
+)
+def post_message(request: HttpRequest, referral_id: UUID, body: MessageIn):
+    referral = _referral(request, referral_id)
+    side = _side(request, referral, "receiver", "sender")
+    centre = referral.receiver if side == "receiver" else referral.sender
+    try:
+        message = actions.post_message(referral, by=request.user, centre=centre, text=_text(body.text))
+    except actions.ReferralError as exc:
+        raise HttpError(exc.status_code, str(exc.message)) from None
+    return 201, message

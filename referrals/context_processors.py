@@ -1,5 +1,6 @@
-"""The unread notification count for the page header (wired in settings.TEMPLATES, see the report)."""
+"""The unread notification count in every signed-in page's header (one indexed count query)."""
 
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from referrals.queries import unread_count
@@ -9,5 +10,8 @@ def unread_notifications(request) -> dict:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {}
-    # Lazy: the count query runs only when a template shows it.
-    return {"referrals_unread": SimpleLazyObject(lambda: unread_count(user))}
+    # Lazy: the query runs only when a template shows the count (pages without the header skip it).
+    return {
+        "notifications_url": reverse("referrals:notifications"),
+        "notifications_unread": SimpleLazyObject(lambda: unread_count(user)),
+    }

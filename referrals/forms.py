@@ -6,7 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Centre
-from referrals.models import ExternalTarget, Outcome
+from referrals import webhooks
+from referrals.actions import ACK_HOURS_MAX, ACT_HOURS_MAX, BAD_DEADLINES
+from referrals.models import Event, ExternalTarget, Outcome
+
+TEXT_MAX_LENGTH = 10_000  # a reason, an outcome note or a message (the API has the same limit)
 
 
 def receivers(service: str, exclude_id):
@@ -48,16 +52,16 @@ class ExternalForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason for declining"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
 
 
 class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    note = forms.CharField(label=_("Outcome note"), required=False, widget=forms.Textarea)
+    note = forms.CharField(label=_("Outcome note"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message"), widget=forms.Textarea)
+    text = forms.CharField(label=_("Message"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
 
 
 class InformationRequestForm(forms.Form):
@@ -88,4 +92,46 @@ class InformationRequestForm(forms.Form):
         service, sender = data.get("service"), data.get("sender")
         if service and sender and sender.pk not in self.senders.get(service, set()):
             self.add_error("sender", _("You do not work this service at that centre."))
+        return data
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address of your centre's system"),
+        max_length=webhooks.URL_MAX_LENGTH,
+        assume_scheme="https",
+        help_text=_("An https:// address. Events are sent there as JSON signed with the secret shown once."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=Event.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every event."),
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        reason = webhooks.check_url(url)
+        if reason is not None:
+            raise forms.ValidationError(reason)
+        return url
+
+
+class DeadlinesForm(forms.Form):
+    acknowledge_hours = forms.IntegerField(
+        label=_("Acknowledge within (hours)"), min_value=1, max_value=ACK_HOURS_MAX, help_text=_("Default: 24 hours.")
+    )
+    act_hours = forms.IntegerField(
+        label=_("Act within (hours)"),
+        min_value=1,
+        max_value=ACT_HOURS_MAX,
+        help_text=_("Default: 72 hours (3 days)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        ack, act = data.get("acknowledge_hours"), data.get("act_hours")
+        if ack and act and act < ack:
+            self.add_error("act_hours", BAD_DEADLINES)
         return data

@@ -235,6 +235,8 @@ class WebhookEndpoint(BaseModel):
     url = models.URLField(_("URL"), max_length=500)
     secret = EncryptedTextField(_("signing secret"))
     is_active = models.BooleanField(_("active"), default=True)
+    # Event values the centre's system wants; empty means every event.
+    events = models.JSONField(_("events"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -242,6 +244,13 @@ class WebhookEndpoint(BaseModel):
 
     def __str__(self) -> str:
         return self.url
+
+    def wants(self, event: str) -> bool:
+        return not self.events or event in self.events
+
+    @property
+    def event_labels(self) -> list[str]:
+        return [str(Event(e).label) for e in self.events if e in Event.values]
 
 
 class DeliveryStatus(models.TextChoices):

@@ -41,6 +41,18 @@ def can_act(user, referral: Referral, side: str) -> bool:
     return centre_id is not None and has_perm(user, SERVICE_ACT_PERMISSION[referral.service], centre_id)
 
 
+def reader_centre_id(user, referral: Referral):
+    """The reader's own side of a referral, under which a read is audited.
+
+    The receiver's side when the user sees the referral's service there, else the sender's (a user
+    with roles at both ends reads it as the receiver).
+    """
+    code = SERVICE_PERMISSION[referral.service]
+    if referral.receiver_id is not None and has_perm(user, code, referral.receiver_id):
+        return referral.receiver_id
+    return referral.sender_id
+
+
 def unread_count(user) -> int:
     """Unread in-application notifications of the user (for the page header)."""
     if not getattr(user, "is_authenticated", False):

@@ -18,6 +18,11 @@ urlpatterns = [
     path("send/case/<uuid:case_id>/", views.send_case, name="send_case"),
     path("webhooks/<uuid:centre_id>/", views.dead_letters, name="dead_letters"),
     path("webhooks/<uuid:centre_id>/<uuid:delivery_id>/retry/", views.retry_delivery, name="retry_delivery"),
+    path("settings/<uuid:centre_id>/", views.centre_settings, name="centre_settings"),
+    path("settings/<uuid:centre_id>/webhooks/new/", views.webhook_new, name="webhook_new"),
+    path("settings/<uuid:centre_id>/webhooks/<uuid:endpoint_id>/", views.webhook_edit, name="webhook_edit"),
+    path("settings/<uuid:centre_id>/webhooks/<uuid:endpoint_id>/active/", views.webhook_active, name="webhook_active"),
+    path("settings/<uuid:centre_id>/webhooks/<uuid:endpoint_id>/rotate/", views.webhook_rotate, name="webhook_rotate"),
     path("<uuid:referral_id>/", views.detail, name="detail"),
     path("<uuid:referral_id>/<slug:step>/", views.step, name="step"),
 ]

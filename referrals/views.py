@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,36 +11,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
-from core.access import access_centre, access_object, centre_ids_with, has_perm, permission_required
+from core.access import access_centre, access_object, centre_ids_with, has_perm, memberships_of, permission_required
 from core.permissions import Perm
 from helpline.models import Case
 from hotline.models import Item
 from referrals import actions, forms, packets, queries
 from referrals.models import (
     SERVICE_ACT_PERMISSION,
+    SERVICE_PERMISSION,
     DeliveryStatus,
     Notification,
     NotificationPreference,
     Referral,
+    ReferralSettings,
     Service,
     WebhookDelivery,
+    WebhookEndpoint,
 )
 
-STAFF_CODES = (Perm.HOTLINE_VIEW, Perm.HELPLINE_LOG)
+# Seeing referrals of some service somewhere, and working one (taking steps, sending).
+VIEW_CODES = tuple(dict.fromkeys(SERVICE_PERMISSION.values()))
+ACT_CODES = tuple(dict.fromkeys(SERVICE_ACT_PERMISSION.values()))
 
 
-def staff_required(view: Callable) -> Callable:
-    """Sign-in required, and a role that sees hotline or helpline case data somewhere (else 403)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not any(has_perm(request.user, code) for code in STAFF_CODES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+def _managed_centres(user) -> list:
+    """Centres whose referral settings the user manages (memberships are cached: no query)."""
+    centres = {m.centre_id: m.centre for m in memberships_of(user) if has_perm(user, Perm.CENTRE_MANAGE, m.centre_id)}
+    return list(centres.values())
 
 
 def _referral(request: HttpRequest, referral_id) -> Referral:
@@ -52,16 +45,24 @@ def _referral(request: HttpRequest, referral_id) -> Referral:
     return access_object(queryset, pk=referral_id)
 
 
-@staff_required
+def _list(request: HttpRequest, direction: str) -> HttpResponse:
+    side = queries.incoming if direction == "incoming" else queries.outgoing
+    context = {
+        "referrals": list(side(request.user)[:200]),
+        "direction": direction,
+        "managed_centres": _managed_centres(request.user),
+    }
+    return render(request, "referrals/list.html", context)
+
+
+@permission_required(*VIEW_CODES)
 def incoming(request: HttpRequest) -> HttpResponse:
-    referrals = list(queries.incoming(request.user)[:200])
-    return render(request, "referrals/list.html", {"referrals": referrals, "direction": "incoming"})
+    return _list(request, "incoming")
 
 
-@staff_required
+@permission_required(*VIEW_CODES)
 def outgoing(request: HttpRequest) -> HttpResponse:
-    referrals = list(queries.outgoing(request.user)[:200])
-    return render(request, "referrals/list.html", {"referrals": referrals, "direction": "outgoing"})
+    return _list(request, "outgoing")
 
 
 def _detail(request: HttpRequest, referral: Referral, bound: dict | None = None, status: int = 200) -> HttpResponse:
@@ -82,11 +83,13 @@ def _detail(request: HttpRequest, referral: Referral, bound: dict | None = None,
     return render(request, "referrals/detail.html", context, status=status)
 
 
-@login_required
+@permission_required(*VIEW_CODES)
 def detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = _referral(request, referral_id)
-    # Reading a packet is a read of case data.
-    record("referrals.viewed", actor=request.user, centre_id=referral.receiver_id or referral.sender_id, obj=referral)
+    # Reading a packet is a read of case data, logged under the reader's own centre.
+    record(
+        "referrals.viewed", actor=request.user, centre_id=queries.reader_centre_id(request.user, referral), obj=referral
+    )
     return _detail(request, referral)
 
 
@@ -95,7 +98,7 @@ SENDER_STEPS = {"revoke"}
 
 
 @require_POST
-@login_required
+@permission_required(*ACT_CODES)
 def step(request: HttpRequest, referral_id, step: str) -> HttpResponse:
     if step not in RECEIVER_STEPS | SENDER_STEPS | {"message"}:
         raise Http404
@@ -255,7 +258,7 @@ def retry_delivery(request: HttpRequest, centre_id, delivery_id) -> HttpResponse
     return redirect("referrals:dead_letters", centre_id=centre.pk)
 
 
-@staff_required
+@permission_required(*ACT_CODES)
 def information_request(request: HttpRequest) -> HttpResponse:
     senders = {
         service: centre_ids_with(request.user, code)
@@ -279,3 +282,99 @@ def information_request(request: HttpRequest) -> HttpResponse:
             return redirect("referrals:detail", referral_id=referral.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "referrals/information_request.html", {"form": form}, status=status)
+
+
+# --- A centre's referral settings: deadlines and webhook endpoints (managers) ------------------------
+
+
+def _endpoint(centre, endpoint_id) -> WebhookEndpoint:
+    return access_object(WebhookEndpoint.objects.filter(centre=centre), pk=endpoint_id)
+
+
+@permission_required(Perm.CENTRE_MANAGE)
+def centre_settings(request: HttpRequest, centre_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    conf = ReferralSettings.objects.filter(centre=centre).first() or ReferralSettings(centre=centre)
+    initial = {"acknowledge_hours": conf.acknowledge_hours, "act_hours": conf.act_hours}
+    form = forms.DeadlinesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_deadlines(centre, by=request.user, **form.cleaned_data)
+        except actions.ReferralError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("referrals:centre_settings", centre_id=centre.pk)
+    context = {
+        "centre": centre,
+        "form": form,
+        "endpoints": list(WebhookEndpoint.objects.filter(centre=centre).order_by("created_at")),
+        "dead_count": WebhookDelivery.objects.filter(endpoint__centre=centre, status=DeliveryStatus.DEAD).count(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/centre_settings.html", context, status=status)
+
+
+def _secret_page(request: HttpRequest, endpoint: WebhookEndpoint, secret: str) -> HttpResponse:
+    """The signing secret, shown this once: it is stored encrypted and never displayed again."""
+    return render(
+        request, "referrals/webhook_secret.html", {"centre": endpoint.centre, "endpoint": endpoint, "secret": secret}
+    )
+
+
+@permission_required(Perm.CENTRE_MANAGE)
+def webhook_new(request: HttpRequest, centre_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    form = forms.WebhookEndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint, secret = actions.create_endpoint(centre, by=request.user, **form.cleaned_data)
+        except actions.ReferralError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _secret_page(request, endpoint, secret)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "referrals/webhook_form.html", {"centre": centre, "form": form}, status=status)
+
+
+@permission_required(Perm.CENTRE_MANAGE)
+def webhook_edit(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    endpoint = _endpoint(centre, endpoint_id)
+    initial = {"url": endpoint.url, "events": endpoint.events}
+    form = forms.WebhookEndpointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_endpoint(endpoint, by=request.user, **form.cleaned_data)
+        except actions.ReferralError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("referrals:centre_settings", centre_id=centre.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"centre": centre, "form": form, "endpoint": endpoint}
+    return render(request, "referrals/webhook_form.html", context, status=status)
+
+
+@require_POST
+@permission_required(Perm.CENTRE_MANAGE)
+def webhook_active(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    endpoint = _endpoint(centre, endpoint_id)
+    active = request.POST.get("active") == "1"
+    try:
+        actions.set_endpoint_active(endpoint, by=request.user, active=active)
+    except actions.ReferralError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Endpoint enabled.") if active else _("Endpoint disabled."))
+    return redirect("referrals:centre_settings", centre_id=centre.pk)
+
+
+@require_POST
+@permission_required(Perm.CENTRE_MANAGE)
+def webhook_rotate(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
+    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    endpoint = _endpoint(centre, endpoint_id)
+    secret = actions.rotate_secret(endpoint, by=request.user)
+    return _secret_page(request, endpoint, secret)

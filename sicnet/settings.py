@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.shell",
+                "referrals.context_processors.unread_notifications",
             ],
         },
     },
@@ -186,6 +187,9 @@ HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format cou
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
+# PDQ index snapshots (manage.py pdq_snapshot); every process matches a change at most this long after its commit.
+PDQ_SNAPSHOT_DIR = Path(env("PDQ_SNAPSHOT_DIR", str(VAR_DIR / "pdq")))
+PDQ_SYNC_SECONDS = float(env("PDQ_SYNC_SECONDS", "0.5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(256 * 1024)))
 
 # Languages: the seven interface languages of the network.

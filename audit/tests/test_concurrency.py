@@ -57,7 +57,7 @@ class ConcurrentRecordTests(TransactionTestCase):
 
     def test_without_the_lock_writers_fork_the_chain(self):
         # The control experiment: proves the test above would catch a missing lock.
-        with mock.patch.object(actions, "_lock_chain"):
+        with mock.patch.object(actions, "HEAD_LOCK", ""):
             errors = self.write_in_parallel()
         self.assertEqual(errors, [])
         checked, problem = verify_chain()

@@ -232,9 +232,10 @@ class AuditLogPageTests(SicnetTestCase):
         self.assertEqual(self.client.get(URL, {"page": "x"}).context["page"].number, 1)
 
     def test_query_count_does_not_grow_with_entries(self):
-        # Session, user, memberships (with centres), count, one page of entries; then the session
-        # is saved again (savepoint, update, release: SESSION_SAVE_EVERY_REQUEST).
-        expected = 8
+        # Session, user, memberships (with centres), count, one page of entries, the unread
+        # notifications in the header; then the session is saved again (savepoint, update,
+        # release: SESSION_SAVE_EVERY_REQUEST).
+        expected = 9
         self.login_as(self.al_auditor)
         with self.assertNumQueries(expected):
             self.assertEqual(len(self.seqs(self.client.get(URL))), 3)

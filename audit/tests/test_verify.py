@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.actions import record
-from audit.models import AuditEntry
+from audit.models import AuditEntry, ChainHead
 from audit.tests.tampering import TABLE, build_chain, tampering
 from audit.verify import verify_chain
 from core.testing import SicnetTestCase
@@ -40,7 +40,13 @@ class AuditVerifyCommandTests(SicnetTestCase):
     def test_empty_log_passes(self):
         with tampering() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {ChainHead._meta.db_table}")
         self.assertIn("0 entries verified", self.verify())
+
+    def test_every_entry_deleted(self):
+        with tampering() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+        self.assertBrokenAt(self.seqs[4], "deleted, with every entry")
 
     def test_chain_keeps_verifying_as_it_grows(self):
         record("test.more", actor=self.al_manager)
@@ -96,6 +102,17 @@ class AuditVerifyCommandTests(SicnetTestCase):
         with tampering() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE seq = %s", [self.seqs[2]])
         self.assertBrokenAt(self.seqs[3], "deleted")
+
+    def test_deleted_newest_entries(self):
+        with tampering() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE seq >= %s", [self.seqs[3]])
+        message = self.assertBrokenAt(self.seqs[4], "newest entries were deleted")
+        self.assertIn(f"#{self.seqs[2]}", message)
+
+    def test_deleted_head_record(self):
+        with tampering() as cursor:
+            cursor.execute(f"DELETE FROM {ChainHead._meta.db_table}")
+        self.assertBrokenAt(self.seqs[4], "head record was deleted")
 
     def test_deleted_first_entry(self):
         with tampering() as cursor:

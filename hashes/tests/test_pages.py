@@ -21,7 +21,7 @@ class PageTests(SicnetTestCase):
 
     def test_lists_show_own_and_network_lists_only(self):
         self.login_as(self.mk_analyst)
-        with self.assertNumQueries(7):  # session, user, memberships, lists; the session saved
+        with self.assertNumQueries(8):  # session, user, memberships, lists, unread count; the session saved
             response = self.client.get(reverse("hashes:lists"))
         self.assertContains(response, "Network list")
         self.assertNotContains(response, "AL own")
@@ -48,7 +48,7 @@ class PageTests(SicnetTestCase):
             make_entry(self.al_own, "sha1", f"{number:040x}")
         self.login_as(self.al_analyst)
         url = reverse("hashes:list", args=[self.al_own.pk])
-        with self.assertNumQueries(9):  # 6, and the session saved (idle timeout)
+        with self.assertNumQueries(10):  # 6, the unread count, and the session saved (idle timeout)
             response = self.client.get(url, {"algorithm": "sha1"})
         self.assertEqual(response.context["page"].paginator.count, 120)
         self.assertEqual(len(response.context["page"].object_list), 100)

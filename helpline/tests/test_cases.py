@@ -97,7 +97,7 @@ class CaseTests(SicnetTestCase):
     def test_case_list_query_count(self):
         for _ in range(3):
             fixtures.al_case(self)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):  # with the unread notifications count in the header
             response = self.client.get(reverse("helpline:cases"))
         self.assertEqual(len(response.context["page"]), 3)
 

@@ -27,6 +27,20 @@ def _al_item(t) -> dict:
     return {"item_id": report.items.get().pk}
 
 
+def _al_item_hash(t) -> dict:
+    import uuid
+
+    from django.utils import timezone
+
+    from hotline.models import ItemHash
+
+    kwargs = _al_item(t)
+    item_hash = ItemHash.objects.create(
+        item_id=kwargs["item_id"], algorithm="md5", value=uuid.uuid4().hex, added_at=timezone.now()
+    )
+    return {**kwargs, "hash_id": item_hash.pk}
+
+
 def _al_item_step(t) -> dict:
     return {**_al_item(t), "step": "claim"}
 
@@ -61,6 +75,27 @@ ROUTES = {
             object_kwargs=_al_item_step,
         ),
     ),
+    # Hashes of an item's material: an empty POST gets the form's errors ("paste hashes or choose a file").
+    "hotline:hashes": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_item),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_item,
+        ),
+    ),
+    "hotline:hash_remove": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_item_hash),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(redirect_to("hotline:item"), "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_item_hash,
+        ),
+    ),
     # Public: anyone, in every language. An empty POST is answered with the form and its errors.
     "hotline_public:report": (Expect(everyone=OK), Expect(everyone=BAD_REQUEST, methods=("POST",))),
     "hotline_public:status": Expect(everyone=OK, methods=("GET", "POST")),
@@ -78,6 +113,19 @@ API = {
         signed_in=FORBIDDEN,
         anonymous=UNAUTHORIZED,
         users=each(OK, "al_analyst", "al_supervisor", "al_manager") | each(NOT_FOUND, "mk_analyst", "mk_manager"),
+        object_kwargs=_al_item,
+    ),
+    "GET /api/v1/hotline/items/{item_id}/hashes": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(OK, "al_analyst", "al_supervisor", "al_manager") | each(NOT_FOUND, "mk_analyst", "mk_manager"),
+        object_kwargs=_al_item,
+    ),
+    # The body "{}" has no hash: 400 with the reason.
+    "POST /api/v1/hotline/items/{item_id}/hashes": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
         object_kwargs=_al_item,
     ),
     **{

@@ -90,7 +90,7 @@ class ValidationTests(LegalTestCase):
         for provision in Provision.objects.all()[:5]:
             actions.update_entry(self.al, provision, by=self.al_manager, status="full")
         self.login_as(self.coordinator)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(12):  # with the unread notifications count in the header
             response = self.client.get(reverse("legal:matrix"))
         self.assertContains(response, "Full", count=5)
 

@@ -253,7 +253,7 @@ class ListTests(NrmTestCase):
     def test_the_list_shows_only_the_users_countries(self):
         Assessment.objects.create(country=self.mk, framework=self.framework, period="2025")
         self.login_as(self.al_analyst)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):  # with the unread notifications count in the header
             response = self.client.get(reverse("nrm:assessments"))
         self.assertEqual([a.country for a in response.context["assessments"]], [self.al])
         self.login_as(self.coordinator)

@@ -44,3 +44,31 @@ def al_helpline_referral(t, receiver=None):
     return actions.send_helpline_case(
         case, by=t.al_counsellor, receiver=receiver or rs_centre(t), summary="Bullied in a chat group."
     )
+
+
+def rs_analyst(t):
+    """Serbia's hotline analyst (not a canonical user: the permission matrix never signs in as them)."""
+    from django.contrib.auth import get_user_model
+
+    from core.permissions import Role
+    from network.models import Membership
+
+    user = get_user_model().objects.filter(email="rs_analyst@test.example").first()
+    if user is None:
+        user = get_user_model().objects.create_user(email="rs_analyst@test.example", password="x" * 20)
+        Membership.objects.create(user=user, centre=rs_centre(t), role=Role.HOTLINE_ANALYST)
+    return user
+
+
+def rs_to_al_request(t):
+    """A hotline request for information from Serbia to Albania: Albania is the receiver."""
+    return actions.send_information_request(
+        sender=rs_centre(t), receiver=t.al_centre, service=Service.HOTLINE, by=rs_analyst(t), question="Which host?"
+    )
+
+
+def al_endpoint(t, url: str = "https://hooks.al.example/referrals"):
+    """A webhook endpoint of Albania's centre (saved directly: no address check)."""
+    from referrals.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(centre=t.al_centre, url=url, secret="old-secret")

@@ -58,3 +58,42 @@ class DeadlineTests(SicnetTestCase):
         self.assertEqual([m.to for m in mail.outbox], [["mk_analyst@test.example"]])
         self.assertIn("/referrals/", mail.outbox[0].body)
         self.assertLess(timezone.now() - referral.sent_at, timedelta(hours=1))
+
+
+class OneReferralAtATimeTests(SicnetTestCase):
+    def test_one_failing_referral_neither_blocks_the_others_nor_is_half_done(self):
+        from unittest import mock
+
+        from audit.models import AuditEntry
+
+        bad = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        good = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        real_notify = actions._notify
+
+        def notify(referral, event, centre_id, **kwargs):
+            if referral.pk == bad.pk:
+                raise RuntimeError("mail template broken")
+            return real_notify(referral, event, centre_id, **kwargs)
+
+        with clock(bad.sent_at + timedelta(hours=25)):
+            with mock.patch("referrals.actions._notify", notify), self.assertLogs("referrals.actions", "ERROR"):
+                self.assertEqual(actions.remind_overdue(), (1, 0))
+            bad.refresh_from_db()
+            good.refresh_from_db()
+            self.assertIsNone(bad.reminded_at)  # rolled back on its own, audit entry included
+            self.assertIsNotNone(good.reminded_at)
+            reminded = set(AuditEntry.objects.filter(action="referrals.reminded").values_list("object_id", flat=True))
+            self.assertEqual(reminded, {str(good.pk)})
+            # The next run tries the failed one again, and only that one.
+            self.assertEqual(actions.remind_overdue(), (1, 0))
+        bad.refresh_from_db()
+        self.assertIsNotNone(bad.reminded_at)
+
+    def test_state_is_rechecked_under_the_lock(self):
+        """A referral reminded by another run after this run listed it is not reminded again."""
+        referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        moment = referral.sent_at + timedelta(hours=25)
+        with clock(moment):
+            self.assertEqual(actions._remind_one(referral.pk, moment), "reminded")
+            self.assertIsNone(actions._remind_one(referral.pk, moment))  # the late run finds it done
+        self.assertEqual(Notification.objects.filter(event=Event.REMINDER).count(), 1)

@@ -16,7 +16,7 @@ class PageTests(SicnetTestCase):
         fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.login_as(self.mk_analyst)
         # session, user, memberships, referrals (with their centres), and the session's idle-time update
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):  # with the unread notifications count in the header
             response = self.client.get(reverse("referrals:incoming"))
         self.assertContains(response, "Albania SIC")
         self.assertEqual(len(response.context["referrals"]), 2)
@@ -67,11 +67,15 @@ class PageTests(SicnetTestCase):
         self.assertContains(response, "This field is required.", status_code=400)
         self.assertEqual(Referral.objects.get(pk=referral.pk).status, Status.SENT)
 
-    def test_third_centre_and_coordinator_get_404(self):
+    def test_third_centre_gets_404_and_the_coordinator_403(self):
         referral = fixtures.al_hotline_referral(self)  # Albania → Serbia
-        for user in (self.mk_analyst, self.mk_manager, self.coordinator, self.al_counsellor):
+        for user in (self.mk_analyst, self.mk_manager, self.al_counsellor):
             self.login_as(user)
             self.assertEqual(self.client.get(reverse("referrals:detail", args=[referral.pk])).status_code, 404)
+        # The coordinator holds no case-data permission anywhere: refused before any lookup, so the
+        # answer is the same for any id and says nothing about the referral.
+        self.login_as(self.coordinator)
+        self.assertEqual(self.client.get(reverse("referrals:detail", args=[referral.pk])).status_code, 403)
 
     def test_helpline_referral_is_not_seen_by_the_hotline(self):
         referral = fixtures.al_helpline_referral(self, receiver=self.mk_centre)
@@ -193,4 +197,19 @@ class UnreadCountTests(SicnetTestCase):
         self.assertEqual(unread_count(self.al_analyst), 0)
         request = RequestFactory().get("/")
         request.user = self.mk_analyst
-        self.assertEqual(int(str(unread_notifications(request)["referrals_unread"])), 1)
+        self.assertEqual(int(str(unread_notifications(request)["notifications_unread"])), 1)
+
+    def test_every_signed_in_page_shows_the_unread_count(self):
+        fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        self.login_as(self.mk_analyst)
+        response = self.client.get(reverse("core:dashboard"))
+        self.assertContains(response, "1 unread notification<")
+        self.assertContains(response, f'href="{reverse("referrals:notifications")}"')
+        self.client.post(reverse("referrals:notifications_read_all"))
+        self.assertContains(self.client.get(reverse("hotline:queue")), "0 unread notifications<")
+        self.login_as(self.al_analyst)
+        self.assertContains(self.client.get(reverse("core:dashboard")), "0 unread notifications<")
+
+    def test_anonymous_pages_have_no_count(self):
+        response = self.client.get(reverse("accounts:login"))
+        self.assertNotContains(response, "unread notification")

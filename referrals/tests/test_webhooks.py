@@ -8,12 +8,14 @@ import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from core.testing import SicnetTestCase
-from referrals import actions
+from referrals import actions, webhooks
 from referrals.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from referrals.tests import fixtures
 from referrals.tests.helpers import clock, run_worker
@@ -59,6 +61,11 @@ class Receiver:
         self.server.server_close()
 
 
+# The local receiver listens on http://127.0.0.1: both allowances on, as in development.
+LOCAL_RECEIVER = override_settings(REFERRALS_WEBHOOK_ALLOW_HTTP=True, REFERRALS_WEBHOOK_ALLOW_PRIVATE=True)
+
+
+@LOCAL_RECEIVER
 class WebhookTests(SicnetTestCase):
     def _drain(self, hours: int = 2) -> None:
         """Run the worker again and again while moving the clock past every back-off."""
@@ -109,3 +116,111 @@ class WebhookTests(SicnetTestCase):
         self.assertEqual(delivery.status, DeliveryStatus.DELIVERED)
         self.login_as(self.al_manager)
         self.assertEqual(self.client.get(reverse("referrals:dead_letters", args=[self.mk_centre.pk])).status_code, 404)
+
+
+class AttemptTests(SicnetTestCase):
+    """One attempt: no lock or transaction held during the call, and the result re-checked after."""
+
+    def setUp(self):
+        self.endpoint = WebhookEndpoint.objects.create(
+            centre=self.mk_centre, url="https://hooks.mk.example/in", secret=SECRET
+        )
+        fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        self.delivery = WebhookDelivery.objects.get()
+
+    def queued_retries(self) -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(task_path="referrals.tasks.deliver_webhook").count()
+
+    def test_no_transaction_is_open_during_the_call(self):
+        from django.db import connection
+
+        outside = len(connection.atomic_blocks)  # the test case's own blocks
+        seen = []
+
+        def fake_post(url, body, headers):
+            seen.append(len(connection.atomic_blocks))
+            return True, ""
+
+        with mock.patch("referrals.webhooks.post", fake_post):
+            self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.DELIVERED)
+        self.assertEqual(seen, [outside])
+        self.delivery.refresh_from_db()
+        self.assertEqual((self.delivery.attempts, self.delivery.status), (1, DeliveryStatus.DELIVERED))
+
+    def test_delivered_meanwhile_by_another_run_is_not_overwritten(self):
+        def fake_post(url, body, headers):
+            WebhookDelivery.objects.filter(pk=self.delivery.pk).update(status=DeliveryStatus.DELIVERED, attempts=1)
+            return False, "HTTP 500"
+
+        before = self.queued_retries()
+        with mock.patch("referrals.webhooks.post", fake_post):
+            self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.DELIVERED)
+        self.delivery.refresh_from_db()
+        self.assertEqual((self.delivery.status, self.delivery.attempts), (DeliveryStatus.DELIVERED, 1))
+        self.assertEqual(self.queued_retries(), before)
+
+    def test_a_failure_recorded_meanwhile_does_not_double_the_retries(self):
+        def fake_post(url, body, headers):
+            WebhookDelivery.objects.filter(pk=self.delivery.pk).update(attempts=1, last_error="HTTP 502")
+            return False, "HTTP 500"
+
+        before = self.queued_retries()
+        with mock.patch("referrals.webhooks.post", fake_post):
+            self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.PENDING)
+        self.delivery.refresh_from_db()
+        self.assertEqual((self.delivery.attempts, self.delivery.last_error), (1, "HTTP 502"))
+        self.assertEqual(self.queued_retries(), before)
+
+    def test_a_failure_queues_one_retry_with_backoff(self):
+        before = self.queued_retries()
+        with mock.patch("referrals.webhooks.post", return_value=(False, "HTTP 500")):
+            self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.PENDING)
+        self.assertEqual(self.queued_retries(), before + 1)
+        self.delivery.refresh_from_db()
+        self.assertEqual((self.delivery.attempts, self.delivery.last_error), (1, "HTTP 500"))
+
+    def test_signed_with_the_current_secret(self):
+        calls = []
+        with mock.patch("referrals.webhooks.post", side_effect=lambda u, b, h: calls.append((b, h)) or (True, "")):
+            new = actions.rotate_secret(self.endpoint, by=self.mk_manager)
+            webhooks.attempt(str(self.delivery.pk))
+        body, headers = calls[0]
+        expected = webhooks.signature(new, headers["X-SICNet-Timestamp"], body)
+        self.assertEqual(headers["X-SICNet-Signature"], f"sha256={expected}")
+        self.assertEqual(headers["Idempotency-Key"], str(self.delivery.pk))
+
+    @override_settings(REFERRALS_WEBHOOK_ALLOW_HTTP=True, REFERRALS_WEBHOOK_ALLOW_PRIVATE=False)
+    def test_private_target_refused_at_delivery_without_a_request(self):
+        receiver = Receiver()
+        self.addCleanup(receiver.close)
+        WebhookEndpoint.objects.filter(pk=self.endpoint.pk).update(url=receiver.url)  # saved under laxer rules
+        self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.PENDING)
+        self.delivery.refresh_from_db()
+        self.assertIn("private or local network", self.delivery.last_error)
+        self.assertEqual(receiver.requests, [])
+
+    @LOCAL_RECEIVER
+    def test_redirects_are_not_followed(self):
+        target = Receiver()
+        self.addCleanup(target.close)
+
+        class Redirect(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                self.send_response(307)
+                self.send_header("Location", target.url)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        WebhookEndpoint.objects.filter(pk=self.endpoint.pk).update(url=f"http://127.0.0.1:{server.server_address[1]}/")
+        self.assertEqual(webhooks.attempt(str(self.delivery.pk)), DeliveryStatus.PENDING)
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.last_error, "HTTP 307")
+        self.assertEqual(target.requests, [])
