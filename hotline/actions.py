@@ -431,7 +431,41 @@ def check_removal(item: Item, *, by, removed: bool, on: date | None = None) -> I
         item.removed_at = at
         fields.append("removed_at")
     _step(item, ItemEvent.Kind.REMOVAL_CHECK, by, {"removed": removed}, fields, at)
+    if removed and fields:
+        # An item accepted from another hotline's referral: the sender learns of the removal
+        # without anyone typing it twice. (Imported here: referrals builds on the hotline.)
+        from referrals.actions import hotline_removal_confirmed
+
+        hotline_removal_confirmed(item, by=by)
     return item
+
+
+def record_partner_outcome(item_id, *, referral_id, partner: str, outcome: str, at: datetime) -> bool:
+    """The centre a referral went to reports its outcome: the sender's item timeline shows it.
+
+    Called by referrals (in its transaction) when a forwarded item's referral completes. A removal
+    also stamps the item's removal time, which the figures read, if none was recorded. Answers
+    False when the item no longer exists.
+    """
+    item = Item.objects.select_for_update().filter(pk=item_id).first()
+    if item is None:
+        return False
+    details = {"referral": str(referral_id), "partner": partner, "outcome": outcome}
+    fields: list[str] = []
+    if outcome == "removed" and item.removed_at is None:
+        item.removed_at = at
+        fields.append("removed_at")
+    if fields:
+        item.save(update_fields=[*fields, "updated_at"])
+    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.PARTNER_OUTCOME, at=at, details=details)
+    record(
+        "hotline.partner_outcome",
+        actor_label=partner,
+        centre_id=item.centre_id,
+        obj=item,
+        changes={**details, "removed_at_set": bool(fields)},
+    )
+    return True
 
 
 @transaction.atomic

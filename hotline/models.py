@@ -160,6 +160,7 @@ class ItemEvent(BaseModel):
         CLOSED = "closed", _("Closed")
         HASHES_ADDED = "hashes_added", _("Hashes added")
         HASH_REMOVED = "hash_removed", _("Hash removed")
+        PARTNER_OUTCOME = "partner_outcome", _("Outcome from the receiving hotline")
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events", verbose_name=_("reported URL"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -32,6 +32,7 @@ from referrals.models import (
     Message,
     Notification,
     NotificationPreference,
+    Outcome,
     Referral,
     ReferralSettings,
     Service,
@@ -352,11 +353,9 @@ def start(referral: Referral, *, by) -> Referral:
 @transaction.atomic
 def complete(referral: Referral, *, by, outcome: str, note: str = "") -> Referral:
     """Complete with an outcome, which the sender sees on its referral page."""
-    from referrals.models import Outcome
-
     if outcome not in Outcome.values:
         raise ReferralError(gettext_lazy("Choose an outcome."))
-    return _step(
+    completed = _step(
         referral,
         by=by,
         allowed=(Status.ACCEPTED, Status.IN_PROGRESS),
@@ -368,6 +367,36 @@ def complete(referral: Referral, *, by, outcome: str, note: str = "") -> Referra
         outcome=outcome,
         outcome_note=note.strip(),
     )
+    if completed.kind == Kind.HOTLINE_ITEM and completed.source_id:
+        # The outcome flows back onto the sender's own item (its timeline, its removal time).
+        from hotline.actions import record_partner_outcome
+
+        record_partner_outcome(
+            completed.source_id,
+            referral_id=completed.pk,
+            partner=completed.receiver.code,
+            outcome=outcome,
+            at=completed.completed_at,
+        )
+    return completed
+
+
+def hotline_removal_confirmed(item, *, by) -> list[Referral]:
+    """The receiving hotline confirmed removal of an item it accepted from referrals: each such
+    referral still open completes with "removed" (the sender's item then shows it). Runs inside the
+    hotline's removal-check transaction; answers the referrals completed."""
+    prefix = "referral:"
+    origins = item.reports.filter(origin_reference__startswith=prefix).values_list("origin_reference", flat=True)
+    ids = [origin.removeprefix(prefix) for origin in origins]
+    if not ids:
+        return []
+    open_referrals = Referral.objects.filter(
+        pk__in=ids,
+        kind=Kind.HOTLINE_ITEM,
+        receiver_id=item.centre_id,
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+    ).select_related("receiver")
+    return [complete(referral, by=by, outcome=Outcome.REMOVED) for referral in open_referrals]
 
 
 @transaction.atomic

@@ -1,0 +1,75 @@
+"""Outcomes flow back: the receiving hotline's removal shows on the sender's own item."""
+
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from core.testing import SicnetTestCase
+from hotline.models import Item, ItemEvent
+from referrals import actions
+from referrals.models import Outcome, Status
+from referrals.tests import fixtures
+
+
+class OutcomeFlowTests(SicnetTestCase):
+    def accepted_referral(self):
+        referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
+        actions.accept(referral, by=self.mk_analyst)
+        referral.refresh_from_db()
+        receiver_item = Item.objects.get(centre=self.mk_centre)
+        return referral, receiver_item, Item.objects.get(pk=referral.source_id)
+
+    def test_receivers_removal_check_completes_the_referral_and_reaches_the_senders_timeline(self):
+        referral, receiver_item, sender_item = self.accepted_referral()
+        self.assertIsNone(sender_item.removed_at)
+        self.login_as(self.mk_analyst)
+        response = self.client.post(
+            reverse("hotline:step", args=[receiver_item.pk, "removal"]), {"removal-removed": "yes"}
+        )
+        self.assertEqual(response.status_code, 302)
+        referral.refresh_from_db()
+        self.assertEqual(referral.status, Status.COMPLETED)
+        self.assertEqual(referral.outcome, Outcome.REMOVED)
+        sender_item.refresh_from_db()
+        self.assertIsNotNone(sender_item.removed_at)
+        event = sender_item.events.get(kind=ItemEvent.Kind.PARTNER_OUTCOME)
+        self.assertEqual(event.details, {"referral": str(referral.pk), "partner": "mk-sic", "outcome": "removed"})
+        self.assertTrue(AuditEntry.objects.filter(action="hotline.partner_outcome", centre_id=self.al_centre.pk))
+        # The sender's analyst reads it on the item page, with a link to the referral.
+        self.login_as(self.al_analyst)
+        page = self.client.get(reverse("hotline:item", args=[sender_item.pk]))
+        self.assertContains(page, "mk-sic confirmed that the content was removed.")
+        self.assertContains(page, reverse("referrals:detail", args=[referral.pk]))
+        # The receiver never sees the sender's item.
+        self.login_as(self.mk_analyst)
+        self.assertEqual(self.client.get(reverse("hotline:item", args=[sender_item.pk])).status_code, 404)
+
+    def test_an_outcome_given_on_the_referral_also_reaches_the_timeline(self):
+        referral, _receiver_item, sender_item = self.accepted_referral()
+        actions.complete(referral, by=self.mk_analyst, outcome=Outcome.NOT_REMOVED, note="host refuses")
+        sender_item.refresh_from_db()
+        self.assertIsNone(sender_item.removed_at)
+        event = sender_item.events.get(kind=ItemEvent.Kind.PARTNER_OUTCOME)
+        self.assertEqual(event.details["outcome"], "not_removed")
+        self.login_as(self.al_analyst)
+        page = self.client.get(reverse("hotline:item", args=[sender_item.pk]))
+        self.assertContains(page, "completed the referral; the content was not reported removed.")
+
+    def test_still_online_or_a_second_check_changes_nothing_at_the_sender(self):
+        referral, receiver_item, sender_item = self.accepted_referral()
+        from hotline import actions as hotline_actions
+
+        hotline_actions.check_removal(receiver_item, by=self.mk_analyst, removed=False)
+        referral.refresh_from_db()
+        self.assertEqual(referral.status, Status.ACCEPTED)
+        self.assertFalse(sender_item.events.filter(kind=ItemEvent.Kind.PARTNER_OUTCOME).exists())
+        hotline_actions.check_removal(receiver_item, by=self.mk_analyst, removed=True)
+        hotline_actions.check_removal(receiver_item, by=self.mk_analyst, removed=True)
+        self.assertEqual(sender_item.events.filter(kind=ItemEvent.Kind.PARTNER_OUTCOME).count(), 1)
+
+    def test_a_removal_of_an_item_not_from_a_referral_touches_no_referral(self):
+        referral, _receiver_item, sender_item = self.accepted_referral()
+        from hotline import actions as hotline_actions
+
+        hotline_actions.check_removal(sender_item, by=self.al_analyst, removed=True)
+        referral.refresh_from_db()
+        self.assertEqual(referral.status, Status.ACCEPTED)
