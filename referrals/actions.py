@@ -503,8 +503,8 @@ def retry_delivery(delivery, *, by):
 
     if delivery.status != DeliveryStatus.DEAD:
         raise StateConflict(WRONG_STATE)
-    delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
-    delivery.save(update_fields=["status", "attempts", "updated_at"])
+    delivery.status, delivery.attempts, delivery.due_at = DeliveryStatus.PENDING, 0, timezone.now()
+    delivery.save(update_fields=["status", "attempts", "due_at", "updated_at"])
     record("referrals.webhook_retried", actor=by, centre_id=delivery.endpoint.centre_id, obj=delivery)
     deliver_webhook.enqueue(delivery_id=str(delivery.pk))
     return delivery

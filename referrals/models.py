@@ -273,12 +273,19 @@ class WebhookDelivery(BaseModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # When a worker should next be busy with it: the queued try's time, or the end of the lease an
+    # attempt in progress holds. A pending delivery long past it lost its worker: the sweep
+    # (webhooks.requeue_stalled) queues it again.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
-        indexes = [models.Index(fields=["endpoint", "status"], name="ref_delivery_status")]
+        indexes = [
+            models.Index(fields=["endpoint", "status"], name="ref_delivery_status"),
+            models.Index(fields=["status", "due_at"], name="ref_delivery_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} · {self.get_status_display()}"

@@ -7,9 +7,12 @@ from referrals import actions
 
 @task()
 def check_deadlines() -> dict:
-    """Remind receivers of overdue referrals, then alert both centres' supervisors."""
+    """Remind receivers of overdue referrals, then alert both centres' supervisors; queue again
+    the webhook deliveries whose worker was lost."""
+    from referrals import webhooks
+
     reminded, escalated = actions.remind_overdue()
-    return {"reminded": reminded, "escalated": escalated}
+    return {"reminded": reminded, "escalated": escalated, "requeued": webhooks.requeue_stalled()}
 
 
 @task()

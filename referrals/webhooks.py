@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,11 @@ BAD_PORT = _("The port in this address is not valid.")
 UNRESOLVED = _("This host name could not be found.")
 PRIVATE_TARGET = _("This address points into a private or local network, which is not allowed here.")
 TOO_LONG = _("The address is too long.")
+
+
+# A pending delivery this long past its due time has lost its worker (it died during a call, or
+# its queued task was lost): longer than any call (TIMEOUT_SECONDS) and any queue delay we expect.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -132,7 +138,9 @@ def queue_event(referral, event: str, centre_id) -> list:
             "status": referral.status,
             "at": timezone.now().isoformat(),
         }
-        delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, payload=payload)
+        delivery = WebhookDelivery.objects.create(
+            endpoint=endpoint, event=event, payload=payload, due_at=timezone.now()
+        )
         deliver_webhook.enqueue(delivery_id=str(delivery.pk))
         deliveries.append(delivery)
     return deliveries
@@ -178,6 +186,10 @@ def attempt(delivery_id: str) -> str:
             delivery.save(update_fields=["status", "last_error", "updated_at"])
             return delivery.status
         seen_attempts = delivery.attempts
+        # Busy until the call's time-out at most: should this worker die during the call, the
+        # sweep queues the delivery again once it is STALLED_AFTER past that.
+        delivery.due_at = timezone.now() + timedelta(seconds=TIMEOUT_SECONDS)
+        delivery.save(update_fields=["due_at", "updated_at"])
         url, secret = delivery.endpoint.url, delivery.endpoint.secret
         body = json.dumps({"id": str(delivery.pk), **delivery.payload}, sort_keys=True).encode()
 
@@ -222,8 +234,38 @@ def _record(delivery, *, ok: bool, error: str, seen_attempts: int) -> str:
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = DeliveryStatus.DEAD
     else:
-        deliver_webhook.using(run_after=timezone.now() + backoff(delivery.attempts)).enqueue(
-            delivery_id=str(delivery.pk)
-        )
+        delivery.due_at = timezone.now() + backoff(delivery.attempts)
+        fields.append("due_at")
+        deliver_webhook.using(run_after=delivery.due_at).enqueue(delivery_id=str(delivery.pk))
     delivery.save(update_fields=fields)
     return delivery.status
+
+
+def requeue_stalled() -> int:
+    """Queue again every pending delivery whose worker is gone; answers how many.
+
+    Run by the deadline check (cron). Nothing is lost; a delivery sent twice carries the same
+    idempotency key, so the receiver recognises the repeat.
+    """
+    from referrals.models import DeliveryStatus, WebhookDelivery
+    from referrals.tasks import deliver_webhook
+
+    now = timezone.now()
+    stalled = Q(due_at__lt=now - STALLED_AFTER) | Q(due_at__isnull=True, updated_at__lt=now - STALLED_AFTER)
+    count = 0
+    for delivery_id in WebhookDelivery.objects.filter(stalled, status=DeliveryStatus.PENDING).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            delivery = (
+                WebhookDelivery.objects.select_for_update(skip_locked=True)
+                .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+                .first()
+            )
+            if delivery is None:
+                continue
+            delivery.due_at = now
+            delivery.save(update_fields=["due_at", "updated_at"])
+            deliver_webhook.enqueue(delivery_id=str(delivery.pk))
+            count += 1
+    return count

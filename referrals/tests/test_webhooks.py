@@ -181,6 +181,37 @@ class AttemptTests(SicnetTestCase):
         self.delivery.refresh_from_db()
         self.assertEqual((self.delivery.attempts, self.delivery.last_error), (1, "HTTP 500"))
 
+    def test_a_worker_lost_during_the_call_is_replaced_by_the_sweep(self):
+        class WorkerDied(BaseException):
+            """Not an Exception: nothing in the attempt may catch it, as with a killed process."""
+
+        def dies(url, body, headers):
+            raise WorkerDied
+
+        with mock.patch("referrals.webhooks.post", dies), self.assertRaises(WorkerDied):
+            webhooks.attempt(str(self.delivery.pk))
+        self.delivery.refresh_from_db()
+        self.assertEqual((self.delivery.status, self.delivery.attempts), (DeliveryStatus.PENDING, 0))
+        before = self.queued_retries()
+        # Within the lease nothing is queued again: the worker may only be slow.
+        self.assertEqual(webhooks.requeue_stalled(), 0)
+        later = timezone.now() + webhooks.STALLED_AFTER + timedelta(minutes=1)
+        with clock(later):
+            self.assertEqual(webhooks.requeue_stalled(), 1)
+            self.assertEqual(webhooks.requeue_stalled(), 0)  # queued once, due again now
+        self.assertEqual(self.queued_retries(), before + 1)
+        with mock.patch("referrals.webhooks.post", return_value=(True, "")):
+            run_worker()
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, DeliveryStatus.DELIVERED)
+
+    def test_a_retry_waiting_for_its_backoff_is_not_stalled(self):
+        with mock.patch("referrals.webhooks.post", return_value=(False, "HTTP 500")):
+            webhooks.attempt(str(self.delivery.pk))
+        self.delivery.refresh_from_db()
+        with clock(self.delivery.due_at + webhooks.STALLED_AFTER - timedelta(seconds=1)):
+            self.assertEqual(webhooks.requeue_stalled(), 0)
+
     def test_signed_with_the_current_secret(self):
         calls = []
         with mock.patch("referrals.webhooks.post", side_effect=lambda u, b, h: calls.append((b, h)) or (True, "")):
