@@ -1,4 +1,5 @@
-"""Importing a centre's earlier records from CSV: every row validated first, then all stored or none.
+"""Reading a centre's earlier records from CSV: every row validated first (``validate``), then
+stored by ``hotline.actions.import_reports``, all or none.
 
 Each row is one earlier report of one URL. Columns (a header row is required; only the first
 three are mandatory): received_at, url, harm_type, country, reference, assessment, content_type,
@@ -18,15 +19,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from audit.actions import record
 from hotline import taxonomy
-from hotline.actions import url_hash
-from hotline.models import Item, ItemEvent, ItemStatus, ReferenceCounter, Report
+from hotline.models import ItemStatus
 from hotline.urls_canonical import InvalidURL, canonicalize
 
 REQUIRED = ("received_at", "url", "harm_type")
@@ -150,17 +147,8 @@ def validate(path: str, centre, progress: Callable[[float], None]) -> Summary:
     return summary
 
 
-def _reserve_numbers(per_prefix: Counter) -> dict[str, int]:
-    """The first number of a block per prefix, taken in one go under the counter's row lock."""
-    starts = {}
-    for prefix, count in per_prefix.items():
-        ReferenceCounter.objects.get_or_create(prefix=prefix)
-        ReferenceCounter.objects.filter(prefix=prefix).update(value=F("value") + count)
-        starts[prefix] = ReferenceCounter.objects.get(prefix=prefix).value - count + 1
-    return starts
-
-
-def _status(data: dict) -> str:
+def status_of(data: dict) -> str:
+    """The status an imported record ends in, from the steps it went through."""
     if data["closed_at"]:
         return ItemStatus.CLOSED
     if data["notice_at"] or data["law_enforcement_at"] or data["forwarded_at"] or data["removed_at"]:
@@ -168,98 +156,14 @@ def _status(data: dict) -> str:
     return ItemStatus.IN_ASSESSMENT if data["assessed_at"] else ItemStatus.NEW
 
 
-@transaction.atomic
-def store(path: str, centre, summary: Summary, progress: Callable[[float], None], *, by=None) -> Summary:
-    """Second pass, in one transaction: a failure anywhere stores nothing."""
+def cleaned_batches(path: str, centre, progress: Callable[[float], None]) -> Iterator[list[dict]]:
+    """Second pass: the rows, cleaned, in batches (validate() found no rejected row)."""
     tz = zoneinfo.ZoneInfo(centre.effective_time_zone)
-    next_number = _reserve_numbers(summary.per_prefix)
-    # url hash → id of the open item, for duplicates inside the file. Ids only: a million model
-    # instances kept for the whole import would cost gigabytes.
-    open_items: dict[str, object] = {}
     batch: list[dict] = []
     for _number, row in _rows(path, progress):
         batch.append(clean_row(row, default_country=centre.country.code, tz=tz))
         if len(batch) >= BATCH:
-            _store_batch(centre, batch, open_items, next_number, summary)
+            yield batch
             batch = []
     if batch:
-        _store_batch(centre, batch, open_items, next_number, summary)
-    record(
-        "hotline.reports_imported",
-        actor=by,
-        actor_label="" if by else "import",
-        centre_id=centre.pk,
-        object_type="hotline.report",
-        changes={"reports": summary.reports, "new_items": summary.new_items},
-    )
-    return summary
-
-
-def _store_batch(centre, batch: list[dict], open_items: dict, next_number: dict, summary: Summary) -> None:
-    hashes = {url_hash(data["url"]) for data in batch}
-    existing = Item.objects.filter(centre=centre, url_hash__in=hashes - open_items.keys()).exclude(
-        status=ItemStatus.CLOSED
-    )
-    open_items.update(existing.values_list("url_hash", "pk"))
-    reports, new_items, links, counted = [], [], [], Counter()
-    for data in batch:
-        digest = url_hash(data["url"])
-        item_id = open_items.get(digest)
-        if item_id is None:
-            item = _new_item(centre, data, digest)
-            new_items.append(item)
-            item_id = item.pk
-            if item.status != ItemStatus.CLOSED:
-                open_items[digest] = item_id
-        else:
-            counted[item_id] += 1
-        prefix = f"{data['country']}-{data['received_at'].year}"
-        number = next_number[prefix]
-        next_number[prefix] += 1
-        report = Report(
-            centre=centre,
-            reference=f"{prefix}-{number:06d}",
-            country=data["country"],
-            source=taxonomy.Source.IMPORT,
-            harm_type=data["harm_type"],
-            received_at=data["received_at"],
-            origin_reference=data["reference"],
-        )
-        reports.append(report)
-        links.append(Report.items.through(report_id=report.pk, item_id=item_id))
-    Item.objects.bulk_create(new_items)
-    ItemEvent.objects.bulk_create(
-        ItemEvent(item=item, kind=ItemEvent.Kind.RECEIVED, at=item.received_at, details={"imported": True})
-        for item in new_items
-    )
-    Report.objects.bulk_create(reports)
-    Report.items.through.objects.bulk_create(links)
-    new_ids = {item.pk for item in new_items}
-    for item_id, extra in counted.items():
-        if item_id not in new_ids:
-            Item.objects.filter(pk=item_id).update(reports_count=F("reports_count") + extra)
-    for item in new_items:
-        if counted[item.pk]:
-            Item.objects.filter(pk=item.pk).update(reports_count=1 + counted[item.pk])
-    summary.reports += len(reports)
-    summary.new_items += len(new_items)
-
-
-def _new_item(centre, data: dict, digest: str) -> Item:
-    fields = {
-        name: data[name]
-        for name in (*CHOICES, "flags", "ip_address", "hosting_provider", "hosting_country", "registrar")
-    }
-    fields.pop("harm_type")
-    return Item(
-        centre=centre,
-        url=data["url"],
-        url_hash=digest,
-        harm_type=data["harm_type"],
-        status=_status(data),
-        received_at=data["received_at"],
-        last_reported_at=data["received_at"],
-        traced_at=data["assessed_at"] if data["ip_address"] or data["hosting_country"] else None,
-        **{name: data[name] for name in TIMESTAMPS},
-        **fields,
-    )
+        yield batch

@@ -80,9 +80,24 @@ class ImportTests(SicnetTestCase):
 
         path = self.write(HEADER + "2024-03-01,https://ok.example.com/,csam,,,,,,,,,,\n")
         with (
-            mock.patch("hotline.importer.record", side_effect=RuntimeError("disk full")),
+            mock.patch("hotline.actions.record", side_effect=RuntimeError("disk full")),
             self.assertRaises(RuntimeError),
         ):
             self.run_import(path)
         self.assertEqual(Item.objects.count(), 0)
         self.assertEqual(Report.objects.count(), 0)
+
+    def test_repeats_within_and_across_batches_are_counted_on_one_item(self):
+        from unittest import mock
+
+        rows = "".join(f"2024-03-0{1 + n % 3},https://same.example.com/p,csam,,,,,,,,,,\n" for n in range(7))
+        rows += "2024-03-04,https://other.example.com/,csam,,,,,,,,,,\n"
+        # Batches of three rows: the repeated URL spans every batch.
+        with mock.patch("hotline.importer.BATCH", 3):
+            self.run_import(self.write(HEADER + rows))
+        self.assertEqual(Item.objects.get(url="https://same.example.com/p").reports_count, 7)
+        self.assertEqual(Item.objects.get(url="https://other.example.com/").reports_count, 1)
+        self.assertEqual(Report.objects.filter(source="import").count(), 8)
+        self.assertEqual(
+            sorted(Report.objects.values_list("reference", flat=True)), [f"AL-2024-{n:06d}" for n in range(1, 9)]
+        )

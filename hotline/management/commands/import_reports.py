@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotline import importer
+from hotline import actions, importer
 from network.models import Centre
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if summary.reasons:
             self._rejections(summary)
             raise CommandError(f"{sum(summary.reasons.values())} of {summary.rows} rows rejected: nothing imported.")
-        importer.store(file, home, summary, progress_of("Importing"))
+        actions.import_reports(file, home, summary, progress_of("Importing"))
         self.stdout.write(
             self.style.SUCCESS(f"Imported {summary.reports} reports ({summary.new_items} new URLs) into {home.code}.")
         )
