@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import country_ids_with
 from core.models import BaseModel
 from core.permissions import Perm
+from network.models import CountryEditor
 
 
 class Provision(BaseModel):
@@ -139,24 +140,9 @@ class Publication(BaseModel):
         return f"{self.country}: {self.is_published}"
 
 
-class Editor(BaseModel):
+class Editor(CountryEditor):
     """A member a centre manager named to edit their country's legal entries."""
 
-    country = models.ForeignKey(
-        "network.Country", on_delete=models.CASCADE, related_name="+", verbose_name=_("country")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
-    )
-    named_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("named by")
-    )
-
-    class Meta:
-        ordering = ["country__name"]
+    class Meta(CountryEditor.Meta):
         verbose_name = _("legal editor")
         verbose_name_plural = _("legal editors")
-        constraints = [models.UniqueConstraint(fields=["country", "user"], name="uniq_legal_editor")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.country}"

@@ -139,3 +139,26 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.centre}"
+
+
+class CountryEditor(BaseModel):
+    """A member a centre manager named to edit their country's records of one kind (NRM
+    assessments, legal entries): each app keeps its own table of editors (abstract)."""
+
+    country = models.ForeignKey(
+        "network.Country", on_delete=models.CASCADE, related_name="+", verbose_name=_("country")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("named by")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["country__name"]
+        constraints = [models.UniqueConstraint(fields=["country", "user"], name="uniq_%(app_label)s_editor")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.country}"

@@ -184,8 +184,9 @@ def update_action_item(item: ActionItem, *, by, status: str, comment: str = "") 
 
 @transaction.atomic
 def name_editor(country, user, *, by) -> Editor:
-    editor, _created = Editor.objects.get_or_create(country=country, user=user, defaults={"named_by": by})
-    record("nrm.editor_named", actor=by, obj=editor, changes={"country": country.code, "user": str(user.pk)})
+    editor, created = Editor.objects.get_or_create(country=country, user=user, defaults={"named_by": by})
+    if created:  # naming someone already named changes nothing, and is not recorded
+        record("nrm.editor_named", actor=by, obj=editor, changes={"country": country.code, "user": str(user.pk)})
     return editor
 
 

@@ -69,6 +69,12 @@ class EntryTests(LegalTestCase):
         Editor.objects.create(country=self.al, user=self.al_analyst, named_by=self.al_manager)
         self.assertEqual(self.edit(self.al, "L08").status_code, 302)
 
+    def test_naming_an_editor_twice_is_recorded_once(self):
+        for _time in range(2):
+            actions.name_editor(self.al, self.al_analyst, by=self.al_manager)
+        self.assertEqual(Editor.objects.filter(country=self.al, user=self.al_analyst).count(), 1)
+        self.assertEqual(AuditEntry.objects.filter(action="legal.editor_named").count(), 1)
+
 
 class ValidationTests(LegalTestCase):
     def test_other_countries_see_only_validated_entries_and_an_edit_unvalidates(self):
