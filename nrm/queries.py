@@ -89,7 +89,9 @@ class ComparisonRow:
     scores: list = field(default_factory=list)
 
 
-def comparison(user, framework: Framework, *, published_only: bool = False) -> list[ComparisonRow]:
+def comparison(
+    user, framework: Framework, *, published_only: bool = False, domains: list[Domain] | None = None
+) -> list[ComparisonRow]:
     """Every network country with its latest validated assessment, or the user's own latest draft."""
     own = set() if published_only else Assessment.objects.visible_to(user).values_list("country_id", flat=True)
     own_ids = set(own)
@@ -107,7 +109,7 @@ def comparison(user, framework: Framework, *, published_only: bool = False) -> l
         "assessment_id", "capability__number", "level"
     ):
         levels[rating["assessment_id"]][rating["capability__number"]] = rating["level"]
-    domains = domains_of(framework)
+    domains = domains if domains is not None else domains_of(framework)
     rows = []
     for country in Country.objects.filter(in_network=True):
         assessment = latest.get(country.pk)

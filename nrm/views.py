@@ -225,26 +225,29 @@ def action_item(request: HttpRequest, item_id) -> HttpResponse:
     return render(request, "nrm/action_item.html", context)
 
 
-def _comparison_context(request: HttpRequest) -> dict:
+def _comparison_context(request: HttpRequest, *, page: bool = False) -> dict:
+    """What the comparison page and its exports show; the SVG radars only for the page."""
     framework = queries.current_framework()
     levels = queries.levels_of(framework)
-    rows = queries.comparison(request.user, framework)
+    domains = queries.domains_of(framework)
+    rows = queries.comparison(request.user, framework, domains=domains)
     maximum = max(levels) if levels else 4
-    radars = [(row, _radar(row.assessment, row.scores, maximum)) for row in rows if row.assessment is not None]
-    return {
+    context = {
         "framework": framework,
         "capabilities": queries.capabilities_of(framework),
-        "domains": queries.domains_of(framework),
+        "domains": domains,
         "levels": levels,
         "rows": rows,
-        "radars": radars,
         "overdue": queries.overdue_items(request.user),
     }
+    if page:
+        context["radars"] = [(row, _radar(row.assessment, row.scores, maximum)) for row in rows if row.assessment]
+    return context
 
 
 @permission_required(Perm.NRM_COMPARE)
 def compare(request: HttpRequest) -> HttpResponse:
-    return render(request, "nrm/compare.html", _comparison_context(request))
+    return render(request, "nrm/compare.html", _comparison_context(request, page=True))
 
 
 @permission_required(Perm.NRM_READ)

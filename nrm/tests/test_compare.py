@@ -52,7 +52,7 @@ class CompareTests(NrmTestCase):
 
     def test_the_heatmap_is_read_in_a_fixed_number_of_queries(self):
         self.login_as(self.coordinator)
-        with self.assertNumQueries(19):  # with the unread notifications count in the header
+        with self.assertNumQueries(17):  # with the unread notifications count in the header
             self.client.get(reverse("nrm:compare"))
 
     def test_domain_scores_average_the_rated_capabilities(self):
