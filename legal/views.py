@@ -79,7 +79,7 @@ def validate(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     queries.require_coordinator(request.user)
     count = actions.validate_country(item, by=request.user)
-    messages.success(request, _("%(count)d entries are validated.") % {"count": count})
+    messages.success(request, _("Entries validated: %(count)d.") % {"count": count})
     return redirect("legal:country", country_id=item.pk)
 
 
