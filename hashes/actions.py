@@ -214,3 +214,23 @@ def _list_named(centre, name: str, kind: str, trust_level: str, by) -> HashList:
             return create_list(centre, by=by, name=name, kind=kind, source="hotline", trust_level=trust_level)
     except IntegrityError:
         return centre.hash_lists.get(name=name)
+
+
+# --- A list's settings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_list(
+    hash_list: HashList, *, by, name: str, source: str, trust_level: str, shares_with_network: bool
+) -> HashList:
+    """Change a list's name, source, trust level or sharing; audited with what changed."""
+    locked = HashList.objects.select_for_update().get(pk=hash_list.pk)
+    wanted = {"name": name, "source": source, "trust_level": trust_level, "shares_with_network": shares_with_network}
+    changed = {field: value for field, value in wanted.items() if getattr(locked, field) != value}
+    if not changed:
+        return locked
+    for field, value in changed.items():
+        setattr(locked, field, value)
+    locked.save(update_fields=[*changed, "updated_at"])
+    record("hashes.list_changed", actor=by, centre_id=locked.centre_id, obj=locked, changes=changed)
+    return locked

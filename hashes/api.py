@@ -1,7 +1,8 @@
 """The hashes app's API operations, mounted under /api/v1/ by api/root.py.
 
-Batch lookup (up to 1,000 hashes per call), the lists a user can see and their entries, and adding
-an entry, through the same matching and actions as the pages.
+Batch lookup (up to 1,000 hashes per call), the lists a user can see and their entries, creating
+and configuring lists, adding, disabling and enabling entries, through the same matching and
+actions as the pages.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from core.access import access_object, has_perm
 from core.permissions import Perm
 from hashes import actions
 from hashes import values as hash_values
-from hashes.forms import EntryForm
+from hashes.forms import EntryForm, ListForm, ListSettingsForm
 from hashes.matching import matches_for
 from hashes.models import HashList
+from hashes.queries import supervised_centres
 
 router = Router(tags=["hashes"])
 
@@ -166,3 +168,76 @@ def add_entry(request: HttpRequest, list_id: UUID, body: EntryIn):
         origin="api",
     )
     return (201 if created else 200), entry
+
+
+class ListIn(Schema):
+    centre: str = ""  # the owner centre's code
+    name: str = ""
+    kind: str = ""
+    source: str = ""
+    trust_level: str = ""
+    shares_with_network: bool = False
+
+
+def _form_errors(form) -> str:
+    return _("The data is not valid: %(errors)s") % {"errors": form.errors.as_text()}
+
+
+@router.post(
+    "/hashes/lists", response={201: ListOut}, auth=staff(Perm.HOTLINE_SUPERVISE), url_name="hashes_create_list"
+)
+def create_list(request: HttpRequest, body: ListIn):
+    """Create a list at a centre the caller supervises (the centre by its code)."""
+    centres = supervised_centres(request.user)
+    data = body.dict()
+    data["centre"] = next((str(c.pk) for c in centres if c.code == body.centre), "")
+    form = ListForm(data, centres=centres)
+    if not form.is_valid():
+        raise HttpError(400, _form_errors(form))
+    fields = form.cleaned_data
+    hash_list = actions.create_list(fields.pop("centre"), by=request.user, **fields)
+    return 201, hash_list
+
+
+class ListSettingsIn(Schema):
+    name: str | None = None
+    source: str | None = None
+    trust_level: str | None = None
+    shares_with_network: bool | None = None
+
+
+@router.patch(
+    "/hashes/lists/{list_id}", response=ListOut, auth=staff(Perm.HOTLINE_SUPERVISE), url_name="hashes_update_list"
+)
+def update_list(request: HttpRequest, list_id: UUID, body: ListSettingsIn):
+    """Change a list's name, source, trust level or sharing (a supervisor of its centre)."""
+    hash_list = access_object(HashList.objects.visible_to(request.user).select_related("centre"), pk=list_id)
+    if not has_perm(request.user, Perm.HOTLINE_SUPERVISE, hash_list.centre_id):
+        raise HttpError(403, _("You do not have permission to do this."))
+    current = {f: getattr(hash_list, f) for f in ("name", "source", "trust_level", "shares_with_network")}
+    given = {key: value for key, value in body.dict().items() if value is not None}
+    form = ListSettingsForm({**current, **given}, hash_list=hash_list)
+    if not form.is_valid():
+        raise HttpError(400, _form_errors(form))
+    return actions.update_list(hash_list, by=request.user, **form.cleaned_data)
+
+
+class ActiveIn(Schema):
+    active: bool | None = None  # checked after access, so another centre's entry is a 404 first
+
+
+@router.post(
+    "/hashes/lists/{list_id}/entries/{entry_id}/active",
+    response=EntryOut,
+    auth=staff(Perm.HOTLINE_ASSESS),
+    url_name="hashes_set_entry_active",
+)
+def set_entry_active(request: HttpRequest, list_id: UUID, entry_id: UUID, body: ActiveIn):
+    """Disable an entry (no longer matched, anywhere, within a second) or enable it again."""
+    hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
+    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+        raise HttpError(403, _("You do not have permission to do this."))
+    entry = access_object(hash_list.entries.all(), pk=entry_id)
+    if body.active is None:
+        raise HttpError(400, _("Say whether the entry is active: true or false."))
+    return actions.set_entry_active(entry, by=request.user, active=body.active)

@@ -36,6 +36,28 @@ class ListForm(forms.Form):
         return data
 
 
+class ListSettingsForm(forms.Form):
+    """A list's settings, changed by a supervisor of its centre (its owner and kind stay)."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
+    trust_level = forms.ChoiceField(label=gettext_lazy("Trust level"), choices=TrustLevel.choices)
+    shares_with_network = forms.BooleanField(
+        label=gettext_lazy("Share confirmed hashes with the network"), required=False
+    )
+
+    def __init__(self, *args, hash_list: HashList, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hash_list = hash_list
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = HashList.objects.filter(centre_id=self.hash_list.centre_id, name=name).exclude(pk=self.hash_list.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This centre already has a list with this name."))
+        return name
+
+
 class EntryForm(forms.Form):
     algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=Algorithm.choices)
     value = forms.CharField(label=gettext_lazy("Value"), max_length=80)

@@ -14,27 +14,23 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
-from core.access import access_object, centre_ids_with, has_perm, memberships_of, permission_required
+from core.access import access_object, centre_ids_with, has_perm, permission_required
 from core.csrf import CsrfViewMiddleware
 from core.permissions import Perm
 from hashes import actions, forms, importer
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
 from hashes.matching import matches_for
 from hashes.models import HashList
+from hashes.queries import supervised_centres
 
 PAGE_SIZE = 100
 csrf_protect = decorator_from_middleware(CsrfViewMiddleware)
 
 
-def _supervised_centres(user) -> list:
-    ids = centre_ids_with(user, Perm.HOTLINE_SUPERVISE)
-    return [m.centre for m in memberships_of(user) if m.centre_id in ids]
-
-
 @permission_required(Perm.HOTLINE_VIEW)
 def lists(request: HttpRequest) -> HttpResponse:
     visible = HashList.objects.visible_to(request.user).select_related("centre").annotate(size=Count("entries"))
-    centres = list({c.pk: c for c in _supervised_centres(request.user)}.values())
+    centres = supervised_centres(request.user)
     form = forms.ListForm(centres=centres) if centres else None
     return render(request, "hashes/lists.html", {"lists": visible, "form": form})
 
@@ -42,7 +38,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(Perm.HOTLINE_SUPERVISE)
 def list_create(request: HttpRequest) -> HttpResponse:
-    centres = list({c.pk: c for c in _supervised_centres(request.user)}.values())
+    centres = supervised_centres(request.user)
     form = forms.ListForm(request.POST, centres=centres)
     if not form.is_valid():
         visible = HashList.objects.visible_to(request.user).select_related("centre").annotate(size=Count("entries"))
@@ -76,7 +72,9 @@ def _require_change(request: HttpRequest, hash_list: HashList) -> HashList:
     return hash_list
 
 
-def _list_page(request: HttpRequest, hash_list: HashList, entry_form=None, status: int = 200) -> HttpResponse:
+def _list_page(
+    request: HttpRequest, hash_list: HashList, entry_form=None, status: int = 200, settings_form=None
+) -> HttpResponse:
     filters = forms.EntryFilterForm(request.GET or None)
     entries = hash_list.entries.filter(**filters.params()).select_related("added_by").order_by("-first_seen", "pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -93,6 +91,7 @@ def _list_page(request: HttpRequest, hash_list: HashList, entry_form=None, statu
         "can_edit": can_edit,
         "entry_form": entry_form if can_edit else None,
         "formats": importer.FORMATS,
+        "settings_form": settings_form or _settings_form(request, hash_list),
     }
     return render(request, "hashes/list.html", context, status=status)
 
@@ -117,6 +116,28 @@ def list_detail(request: HttpRequest, list_id) -> HttpResponse:
         origin="manual",  # a code, not a sentence: stored once, read in any language
     )
     messages.success(request, _("The hash was added.") if created else _("This hash is already in the list."))
+    return redirect("hashes:list", list_id=hash_list.pk)
+
+
+def _settings_form(request: HttpRequest, hash_list: HashList, data=None):
+    """The settings form for a supervisor of the list's centre, else None."""
+    if not has_perm(request.user, Perm.HOTLINE_SUPERVISE, hash_list.centre_id):
+        return None
+    initial = {f: getattr(hash_list, f) for f in ("name", "source", "trust_level", "shares_with_network")}
+    return forms.ListSettingsForm(data, initial=initial, hash_list=hash_list, prefix="settings")
+
+
+@require_POST
+@permission_required(Perm.HOTLINE_SUPERVISE)
+def list_settings(request: HttpRequest, list_id) -> HttpResponse:
+    hash_list = _list_for(request, list_id)
+    form = _settings_form(request, hash_list, request.POST)
+    if form is None:
+        raise PermissionDenied  # visible (a network list of another centre) but not theirs to change
+    if not form.is_valid():
+        return _list_page(request, hash_list, settings_form=form, status=400)
+    actions.update_list(hash_list, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The list's settings were saved."))
     return redirect("hashes:list", list_id=hash_list.pk)
 
 

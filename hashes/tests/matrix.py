@@ -82,6 +82,17 @@ ROUTES = {
             object_kwargs=_al_entry,
         ),
     ),
+    # An empty POST lacks the list's name: the form comes back with its errors.
+    "hashes:list_settings": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_list),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(BAD_REQUEST, "al_supervisor", "al_manager") | {"mk_manager": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_list,
+        ),
+    ),
     "hashes:lookup": (
         Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
         # An empty POST: "paste hashes or choose a file".
@@ -105,5 +116,25 @@ API = {
         anonymous=UNAUTHORIZED,
         users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
         object_kwargs=_al_list,
+    ),
+    # The body "{}" names no centre: 400.
+    "POST /api/v1/hashes/lists": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(BAD_REQUEST, "al_supervisor", "al_manager", "mk_manager"),
+    ),
+    # The body "{}" changes nothing: the list as it is.
+    "PATCH /api/v1/hashes/lists/{list_id}": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(OK, "al_supervisor", "al_manager") | {"mk_manager": NOT_FOUND},
+        object_kwargs=_al_list,
+    ),
+    # The body "{}" lacks "active": 400.
+    "POST /api/v1/hashes/lists/{list_id}/entries/{entry_id}/active": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
+        users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+        object_kwargs=_al_entry,
     ),
 }
