@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import io
+import logging
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -9,6 +12,8 @@ from django.utils import timezone
 
 from audit.actions import record
 from hashes.models import HashEntry, HashList
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -106,37 +111,17 @@ def import_entries(
 ) -> int:
     """Store validated rows (algorithm, value, classification, quality) in batches; one audit entry.
 
-    Values already in the list are skipped by the unique constraint. Answers how many were new.
+    All or nothing (one transaction). Values already in the list are skipped by the unique
+    constraint. Answers how many were new.
     """
     now = timezone.now()
     before = hash_list.entries.count()
-    batch: list[HashEntry] = []
     seen = 0
-
-    def flush() -> None:
-        HashEntry.objects.bulk_create(batch, ignore_conflicts=True)
+    for batch in _batches(rows):
+        _store_rows(hash_list, batch, by=by, origin=origin, now=now)
+        seen += len(batch)
         if on_batch:
             on_batch(seen)
-        batch.clear()
-
-    for row in rows:
-        seen += 1
-        batch.append(
-            HashEntry(
-                hash_list=hash_list,
-                algorithm=row["algorithm"],
-                value=row["value"],
-                classification=row["classification"],
-                quality=row.get("quality"),
-                first_seen=row.get("first_seen") or now,
-                added_by=by,
-                origin=origin,
-            )
-        )
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
     added = hash_list.entries.count() - before
     record(
         "hashes.list_imported",
@@ -147,6 +132,143 @@ def import_entries(
         changes={"rows": seen, "added": added, "origin": origin},
     )
     return added
+
+
+def _batches(rows: Iterable[dict]):
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _store_rows(hash_list: HashList, rows: list[dict], *, by, origin: str, now) -> None:
+    HashEntry.objects.bulk_create(
+        [
+            HashEntry(
+                hash_list=hash_list,
+                algorithm=row["algorithm"],
+                value=row["value"],
+                classification=row["classification"],
+                quality=row.get("quality"),
+                first_seen=row.get("first_seen") or now,
+                added_by=by,
+                origin=origin,
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- Imports run by the task worker, with their progress in the page --------------------------------
+
+
+@transaction.atomic
+def start_import(hash_list: HashList, *, by, upload, fmt: str, algorithm: str, classification: str):
+    """Keep the uploaded list (compressed) and queue its import in the same transaction."""
+    from hashes.models import ImportJob
+    from hashes.tasks import run_import
+
+    compressed = io.BytesIO()
+    size = 0
+    with gzip.GzipFile(fileobj=compressed, mode="wb", compresslevel=6) as out:
+        for chunk in upload.chunks():
+            size += len(chunk)
+            out.write(chunk)
+    job = ImportJob.objects.create(
+        hash_list=hash_list,
+        created_by=by,
+        file_name=(upload.name or "upload")[-200:],
+        fmt=fmt,
+        algorithm=algorithm,
+        classification=classification,
+        content=compressed.getvalue(),
+        size=size,
+    )
+    record(
+        "hashes.import_started",
+        actor=by,
+        centre_id=hash_list.centre_id,
+        obj=job,
+        changes={"list": str(hash_list.pk), "file": job.file_name, "bytes": size},
+    )
+    run_import.enqueue(job_id=str(job.pk))
+    return job
+
+
+PROGRESS_EVERY = 10  # batches between progress writes
+
+
+def run_import(job_id) -> str:
+    """The worker's side: read the file, store valid rows in committed batches, report progress.
+
+    A batch and the progress that counts it commit together. A failure keeps the batches already
+    stored (valid, checked hashes) and says so; importing the same file again adds only the rest.
+    """
+    from hashes import importer
+    from hashes.models import ImportJob, ImportStatus
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("hash_list", "created_by").get(pk=job_id)
+        if job.status != ImportStatus.QUEUED:
+            return job.status  # a repeated task: the first run owns the job
+        job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at", "updated_at"])
+    hash_list, summary, origin = job.hash_list, importer.Summary(), f"import:{job.file_name}"[:200]
+    before = hash_list.entries.count()
+    share = {"read": 0.0}
+    try:
+        stream = gzip.GzipFile(fileobj=io.BytesIO(bytes(job.content)), mode="rb")
+        rows = importer.read_stream(
+            stream,
+            size=job.size,
+            fmt=job.fmt,
+            algorithm=job.algorithm or None,
+            classification=job.classification,
+            summary=summary,
+            progress=lambda value: share.update(read=value),
+        )
+        now = timezone.now()
+        for number, batch in enumerate(_batches(rows), start=1):
+            with transaction.atomic():
+                _store_rows(hash_list, batch, by=job.created_by, origin=origin, now=now)
+                if number % PROGRESS_EVERY == 0:
+                    _save_progress(job, summary, share["read"])
+    except Exception as exc:  # noqa: BLE001 - any failure ends the job as failed, shown on its page
+        logger.exception("Hash list import %s failed", job.pk)
+        return _finish(job, summary, before, status=ImportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:300])
+    return _finish(job, summary, before, status=ImportStatus.DONE)
+
+
+def _save_progress(job, summary, read: float) -> None:
+    job.progress = min(read, 0.99)
+    job.rows, job.valid, job.duplicates = summary.rows, summary.valid, summary.duplicates
+    job.rejected = sum(summary.reasons.values())
+    job.save(update_fields=["progress", "rows", "valid", "duplicates", "rejected", "updated_at"])
+
+
+@transaction.atomic
+def _finish(job, summary, before: int, *, status: str, error: str = "") -> str:
+    _save_progress(job, summary, 1.0 if status == "done" else job.progress)
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    job.progress = 1.0 if status == "done" else job.progress
+    job.added = job.hash_list.entries.count() - before
+    job.reasons = dict(summary.reasons.most_common())
+    job.rejected_lines = [[line, reason] for line, reason in summary.rejected]
+    job.content = b""  # the file is not kept once read
+    job.save()
+    record(
+        "hashes.list_imported",
+        actor=job.created_by,
+        centre_id=job.hash_list.centre_id,
+        obj=job.hash_list,
+        changes={"job": str(job.pk), "status": status, "rows": job.rows, "added": job.added, "error": error},
+    )
+    return status
 
 
 # --- Hashes the hotline confirms ------------------------------------------------------------------

@@ -58,6 +58,46 @@ class ListSettingsForm(forms.Form):
         return name
 
 
+class ImportForm(forms.Form):
+    """A hash list file to import in the background (CSV, plain text or JSON lines)."""
+
+    file = forms.FileField(label=gettext_lazy("File"))
+    fmt = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("", gettext_lazy("From the file name")), ("csv", "CSV"), ("txt", "Text"), ("jsonl", "JSON lines")],
+        required=False,
+    )
+    algorithm = forms.ChoiceField(
+        label=gettext_lazy("Algorithm of lines that do not say"),
+        choices=[("", gettext_lazy("By length (MD5, SHA-1, SHA-256)")), *Algorithm.choices],
+        required=False,
+    )
+    classification = forms.ChoiceField(
+        label=gettext_lazy("Classification of lines that do not say"), choices=Classification.choices
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB: split it, or import it with manage.py import_hashes.")
+                % {"mb": self.max_bytes // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and not data.get("fmt"):
+            from hashes.importer import format_of
+
+            data["fmt"] = format_of(data["file"].name or "")
+        return data
+
+
 class EntryForm(forms.Form):
     algorithm = forms.ChoiceField(label=gettext_lazy("Algorithm"), choices=Algorithm.choices)
     value = forms.CharField(label=gettext_lazy("Value"), max_length=80)

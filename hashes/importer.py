@@ -98,32 +98,54 @@ def read(
     progress: Callable[[float], None] = lambda share: None,
 ) -> Iterator[dict]:
     """Stream the valid, de-duplicated rows of the file, filling ``summary`` as it goes."""
-    fmt = fmt or format_of(path)
-    seen: set[tuple[str, str]] = set()
     with open(path, "rb") as raw:
-        size = max(raw.seek(0, io.SEEK_END), 1)
+        size = raw.seek(0, io.SEEK_END)
         raw.seek(0)
-        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="" if fmt == "csv" else None)
-        for number, row in _raw_rows(handle, fmt):
-            summary.rows += 1
-            if number % 5000 == 0:
-                progress(min(raw.tell() / size, 1.0))
-            if isinstance(row, str):
-                summary.reject(number, row)
-                continue
-            try:
-                data = clean(row, algorithm=algorithm, classification=classification)
-            except ValueError as exc:
-                summary.reject(number, str(exc))
-                continue
-            key = (data["algorithm"], data["value"])
-            if key in seen:
-                summary.duplicates += 1
-                continue
-            seen.add(key)
-            summary.valid += 1
-            yield data
-        progress(1.0)
+        yield from read_stream(
+            raw,
+            size=size,
+            fmt=fmt or format_of(path),
+            algorithm=algorithm,
+            classification=classification,
+            summary=summary,
+            progress=progress,
+        )
+
+
+def read_stream(
+    raw: io.BufferedIOBase,
+    *,
+    size: int,
+    fmt: str,
+    algorithm: str | None = None,
+    classification: str = Classification.BASELINE,
+    summary: Summary,
+    progress: Callable[[float], None] = lambda share: None,
+) -> Iterator[dict]:
+    """The same from an open binary stream of ``size`` bytes (an upload, a compressed copy)."""
+    size = max(size, 1)
+    seen: set[tuple[str, str]] = set()
+    handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="" if fmt == "csv" else None)
+    for number, row in _raw_rows(handle, fmt):
+        summary.rows += 1
+        if number % 5000 == 0:
+            progress(min(raw.tell() / size, 1.0))
+        if isinstance(row, str):
+            summary.reject(number, row)
+            continue
+        try:
+            data = clean(row, algorithm=algorithm, classification=classification)
+        except ValueError as exc:
+            summary.reject(number, str(exc))
+            continue
+        key = (data["algorithm"], data["value"])
+        if key in seen:
+            summary.duplicates += 1
+            continue
+        seen.add(key)
+        summary.valid += 1
+        yield data
+    progress(1.0)
 
 
 def export(entries: Iterable[HashEntry], fmt: str) -> Iterator[str]:

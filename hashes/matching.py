@@ -1,8 +1,11 @@
 """Matching hashes against the lists: exact lookups by index, PDQ by Hamming distance.
 
-PDQ matching here is an exact brute force over the 256-bit values (XOR and a bit count per entry,
-vectorised with numpy when it is installed): correct by construction, with 100% recall. The in-memory, incrementally updated index
-shared across processes (issue 6) is a later step and must give the same answers as this.
+PDQ goes through this process's in-memory index (``hashes.pdq_index``: multi-index hashing, exact,
+updated from the database's change log within a second of any change anywhere). The index only
+proposes entry ids and distances; the entries are then read from the database through the same
+scoping as before (visible to the user, active, usable quality), so a disable is honoured at once,
+even before the index hears of it. A distance above 31, or an installation without numpy, uses the
+brute force (every usable entry read from the database and compared), which gives the same answers.
 """
 
 from __future__ import annotations
@@ -80,6 +83,48 @@ def matches_for(values: Iterable[tuple[str, str]], *, user=None, max_distance: i
 
 
 def _pdq_matches(queries: list[str], user, max_distance: int) -> list[Match]:
+    live = _live_index() if max_distance <= PDQ_INDEXED_DISTANCE else None
+    if live is None:
+        return _pdq_brute_force(queries, user, max_distance)
+    entry_ids, query_numbers, _distances = live.search(queries, max_distance)
+    if not entry_ids:
+        return []
+    wanted = sorted(set(entry_ids))
+    entries = {}
+    scoped = _entries(user).filter(_usable_pdq(), algorithm=Algorithm.PDQ)
+    for start in range(0, len(wanted), IN_BATCH):
+        for entry in scoped.filter(pk__in=wanted[start : start + IN_BATCH]):
+            entries[entry.pk] = entry
+    found = []
+    for entry_id, number in zip(entry_ids, query_numbers, strict=True):
+        entry = entries.get(entry_id)
+        if entry is None:
+            continue
+        # The distance from the database's value (the truth), should the index lag behind it.
+        query = queries[int(number)]
+        distance = hamming(int(query, 16), int(entry.value, 16))
+        if distance <= max_distance:
+            found.append(Match(Algorithm.PDQ, query, entry, distance))
+    return found
+
+
+def _live_index():
+    if numpy is None:
+        return None
+    try:
+        from hashes.pdq_index import live_index
+
+        return live_index()
+    except NotImplementedError:  # a database without the change log's triggers
+        return None
+
+
+# Distances answered through the index (beyond: the brute force); entry ids per query of the entries found.
+PDQ_INDEXED_DISTANCE = 31
+IN_BATCH = 500
+
+
+def _pdq_brute_force(queries: list[str], user, max_distance: int) -> list[Match]:
     hits: list[tuple[str, object, int]] = []
     candidates = _entries(user).filter(_usable_pdq(), algorithm=Algorithm.PDQ).values_list("pk", "value")
     chunk: list[tuple[object, str]] = []

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet, centre_ids_with
@@ -133,3 +134,87 @@ class HashEntry(BaseModel):
     def usable(self) -> bool:
         """Matched at all: active, and for PDQ of quality 50 or more (unknown quality is trusted)."""
         return self.is_active and (self.algorithm != Algorithm.PDQ or self.quality is None or self.quality >= 50)
+
+
+class PdqChange(models.Model):
+    """One change to a PDQ entry, as the in-memory indexes apply it; written by database triggers.
+
+    The triggers (migration 0002) add a row for every insert, update of the value, activity or
+    quality, and delete of a PDQ entry, whatever the code path (actions, imports, bulk updates,
+    the shell), in the transaction that makes the change. Each process's index reads the rows
+    committed since it last looked (``hashes.pdq_index``). ``active`` is the entry's own flag
+    (false once deleted); usable quality is decided in Python.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    entry_id = models.UUIDField(_("entry"))
+    value = models.CharField(_("value"), max_length=64)
+    active = models.BooleanField(_("active"))
+    quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
+    # PostgreSQL: the writing transaction's id (pg_current_xact_id), to read exactly what committed since.
+    xid = models.BigIntegerField(_("transaction"), null=True, blank=True)
+    # Random: tells the row a process read from another one with the same id (log rolled back or restored).
+    token = models.BigIntegerField(_("token"))
+    created_at = models.DateTimeField(_("created"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("PDQ change")
+        verbose_name_plural = _("PDQ changes")
+        indexes = [models.Index(fields=["xid"], name="hashes_pdqchange_xid")]
+
+    def __str__(self) -> str:
+        return f"PDQ change {self.pk}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(BaseModel):
+    """A hash list file imported by the task worker, with its progress for the page.
+
+    The file (hashes of known material only, never material) is kept compressed until the job
+    ends, then emptied. Rows are stored in committed batches, so the page can show progress.
+    """
+
+    hash_list = models.ForeignKey(HashList, on_delete=models.CASCADE, related_name="imports", verbose_name=_("list"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    fmt = models.CharField(_("format"), max_length=10)
+    algorithm = models.CharField(_("algorithm"), max_length=10, blank=True)
+    classification = models.CharField(_("classification"), max_length=20, choices=Classification.choices)
+    content = models.BinaryField(_("compressed file"), default=b"")
+    size = models.BigIntegerField(_("size in bytes"))
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.FloatField(_("progress"), default=0.0)
+    rows = models.PositiveIntegerField(_("lines read"), default=0)
+    valid = models.PositiveIntegerField(_("valid lines"), default=0)
+    duplicates = models.PositiveIntegerField(_("duplicates in the file"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected lines"), default=0)
+    added = models.PositiveIntegerField(_("new entries"), default=0)
+    reasons = models.JSONField(_("rejections by reason"), default=dict, blank=True)
+    rejected_lines = models.JSONField(_("first rejected lines"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hash list import")
+        verbose_name_plural = _("hash list imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.hash_list}"
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

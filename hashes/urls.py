@@ -10,6 +10,8 @@ urlpatterns = [
     path("lists/<uuid:list_id>/", views.list_detail, name="list"),
     path("lists/<uuid:list_id>/export/", views.list_export, name="export"),
     path("lists/<uuid:list_id>/settings/", views.list_settings, name="list_settings"),
+    path("lists/<uuid:list_id>/import/", views.list_import, name="import"),
+    path("imports/<uuid:job_id>/", views.import_job, name="import_job"),
     path("lists/<uuid:list_id>/entries/<uuid:entry_id>/toggle/", views.entry_toggle, name="entry_toggle"),
     path("lookup/", views.lookup, name="lookup"),
 ]

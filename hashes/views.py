@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from core.permissions import Perm
 from hashes import actions, forms, importer
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
 from hashes.matching import matches_for
-from hashes.models import HashList
+from hashes.models import HashList, ImportJob
 from hashes.queries import supervised_centres
 
 PAGE_SIZE = 100
@@ -73,7 +74,7 @@ def _require_change(request: HttpRequest, hash_list: HashList) -> HashList:
 
 
 def _list_page(
-    request: HttpRequest, hash_list: HashList, entry_form=None, status: int = 200, settings_form=None
+    request: HttpRequest, hash_list: HashList, entry_form=None, status: int = 200, settings_form=None, import_form=None
 ) -> HttpResponse:
     filters = forms.EntryFilterForm(request.GET or None)
     entries = hash_list.entries.filter(**filters.params()).select_related("added_by").order_by("-first_seen", "pk")
@@ -92,6 +93,8 @@ def _list_page(
         "entry_form": entry_form if can_edit else None,
         "formats": importer.FORMATS,
         "settings_form": settings_form or _settings_form(request, hash_list),
+        "import_form": import_form or (_import_form(request, hash_list) if owned else None),
+        "imports": hash_list.imports.defer("content").select_related("created_by")[:5] if owned else [],
     }
     return render(request, "hashes/list.html", context, status=status)
 
@@ -139,6 +142,40 @@ def list_settings(request: HttpRequest, list_id) -> HttpResponse:
     actions.update_list(hash_list, by=request.user, **form.cleaned_data)
     messages.success(request, _("The list's settings were saved."))
     return redirect("hashes:list", list_id=hash_list.pk)
+
+
+def _import_form(request: HttpRequest, hash_list: HashList, data=None, files=None):
+    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+        return None
+    return forms.ImportForm(data, files, max_bytes=settings.HASHES_MAX_IMPORT_BYTES, prefix="import")
+
+
+@require_POST
+@permission_required(Perm.HOTLINE_ASSESS)
+def list_import(request: HttpRequest, list_id) -> HttpResponse:
+    """Upload a list file; the task worker imports it and its page shows the progress."""
+    hash_list = _managed_list(request, list_id)
+    form = _import_form(request, hash_list, request.POST, request.FILES)
+    if not form.is_valid():
+        return _list_page(request, hash_list, import_form=form, status=400)
+    data = form.cleaned_data
+    job = actions.start_import(
+        hash_list,
+        by=request.user,
+        upload=data["file"],
+        fmt=data["fmt"],
+        algorithm=data["algorithm"],
+        classification=data["classification"],
+    )
+    return redirect("hashes:import_job", job_id=job.pk)
+
+
+@permission_required(Perm.HOTLINE_VIEW)
+def import_job(request: HttpRequest, job_id) -> HttpResponse:
+    """An import's progress (the page reloads itself until the job ends), then its report."""
+    jobs = ImportJob.objects.filter(hash_list__centre_id__in=centre_ids_with(request.user, Perm.HOTLINE_VIEW))
+    job = access_object(jobs.select_related("hash_list", "created_by").defer("content"), pk=job_id)
+    return render(request, "hashes/import_job.html", {"job": job})
 
 
 @require_POST

@@ -187,6 +187,8 @@ HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format cou
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
+# Hash list files imported from the page (kept compressed in the database until imported).
+HASHES_MAX_IMPORT_BYTES = int(env("HASHES_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
 # PDQ index snapshots (manage.py pdq_snapshot); every process matches a change at most this long after its commit.
 PDQ_SNAPSHOT_DIR = Path(env("PDQ_SNAPSHOT_DIR", str(VAR_DIR / "pdq")))
 PDQ_SYNC_SECONDS = float(env("PDQ_SYNC_SECONDS", "0.5"))

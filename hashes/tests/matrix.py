@@ -38,6 +38,17 @@ def _al_entry(t) -> dict:
     return {"list_id": hash_list.pk, "entry_id": make_entry(hash_list, "sha256", sha256_of("matrix")).pk}
 
 
+def _al_import(t) -> dict:
+    from hashes.models import ImportJob
+    from hashes.tests.helpers import make_list
+
+    hash_list = make_list(t.al_centre, f"matrix {uuid.uuid4()}")
+    job = ImportJob.objects.create(
+        hash_list=hash_list, created_by=t.al_analyst, file_name="m.txt", fmt="txt", classification="baseline", size=1
+    )
+    return {"job_id": job.pk}
+
+
 ROUTES = {
     "hashes:lists": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
     # An empty POST is answered with the form and its errors.
@@ -92,6 +103,23 @@ ROUTES = {
             methods=("POST",),
             object_kwargs=_al_list,
         ),
+    ),
+    # An empty POST lacks the file: the list page comes back with the form's errors.
+    "hashes:import": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_list),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_list,
+        ),
+    ),
+    "hashes:import_job": Expect(
+        signed_in=FORBIDDEN,
+        anonymous=LOGIN,
+        users=each(OK, *AL_VIEWERS) | each(NOT_FOUND, *MK_VIEWERS),
+        object_kwargs=_al_import,
     ),
     "hashes:lookup": (
         Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),

@@ -48,7 +48,7 @@ class PageTests(SicnetTestCase):
             make_entry(self.al_own, "sha1", f"{number:040x}")
         self.login_as(self.al_analyst)
         url = reverse("hashes:list", args=[self.al_own.pk])
-        with self.assertNumQueries(10):  # 6, the unread count, and the session saved (idle timeout)
+        with self.assertNumQueries(11):  # 6, recent imports, the unread count, the session saved (idle timeout)
             response = self.client.get(url, {"algorithm": "sha1"})
         self.assertEqual(response.context["page"].paginator.count, 120)
         self.assertEqual(len(response.context["page"].object_list), 100)
