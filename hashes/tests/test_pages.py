@@ -141,3 +141,39 @@ class PageTests(SicnetTestCase):
                     response = self.client.get(url)
                     self.assertEqual(response.status_code, 200)
                     self.assertContains(response, f'lang="{language}"')
+
+
+class LanguagesTests(SicnetTestCase):
+    def test_pages_are_translated_into_every_interface_language(self):
+        from django.conf import settings
+        from django.utils import translation
+
+        from hashes.models import ImportJob
+
+        hash_list = make_list(self.al_centre, "AL own")
+        job = ImportJob.objects.create(
+            hash_list=hash_list,
+            created_by=self.al_supervisor,
+            file_name="l.txt",
+            fmt="txt",
+            classification="baseline",
+            size=1,
+        )
+        pages = {
+            reverse("hashes:lists"): "Hash lists",
+            reverse("hashes:list", args=[hash_list.pk]): "Change the list's settings",
+            reverse("hashes:lookup"): "Hash lists",
+            reverse("hashes:import_job", args=[job.pk]): "Lines read",
+        }
+        for code, _name in settings.LANGUAGES:
+            self.al_supervisor.language = code
+            self.al_supervisor.save(update_fields=["language"])
+            self.login_as(self.al_supervisor)
+            for url, english in pages.items():
+                with translation.override(code):
+                    expected = translation.gettext(english)
+                if code != "en":
+                    self.assertNotEqual(expected, english, f"{english!r} is not translated into {code}")
+                response = self.client.get(url)
+                self.assertContains(response, f'<html lang="{code}">', msg_prefix=f"{url} {code}")
+                self.assertContains(response, expected, msg_prefix=f"{url} {code}")
