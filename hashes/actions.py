@@ -7,11 +7,11 @@ import io
 import logging
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.actions import record
-from hashes.models import HashEntry, HashList
+from hashes.models import HashEntry, HashList, ListKind, TrustLevel
 
 logger = logging.getLogger(__name__)
 
@@ -295,8 +295,6 @@ def add_confirmed_hashes(
     ``add_entry`` (its own audit entry); a hash already in a list is left as it is. Answers how many
     entries were new in each list kind.
     """
-    from hashes.models import ListKind, TrustLevel
-
     values = list(dict.fromkeys(values))
     added = {ListKind.OWN.value: 0, ListKind.NETWORK.value: 0}
     if not values:
@@ -326,8 +324,6 @@ def add_confirmed_hashes(
 
 def _list_named(centre, name: str, kind: str, trust_level: str, by) -> HashList:
     """The centre's list of that name, created (audited) the first time it is needed."""
-    from django.db import IntegrityError
-
     existing = centre.hash_lists.filter(name=name).first()
     if existing is not None:
         return existing

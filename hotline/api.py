@@ -20,7 +20,7 @@ from audit.actions import record
 from core.access import access_object
 from core.permissions import Perm
 from hashes import values as hash_values
-from hotline import actions, throttle
+from hotline import actions, queries, throttle
 from hotline import public_messages as msg
 from hotline.models import Item
 from hotline.public_forms import ReportForm
@@ -29,7 +29,6 @@ from hotline.queries import public_status, queue, report_by_token
 from hotline.steps import STEPS
 from hotline.taxonomy import Source
 from hotline.urls_canonical import InvalidURL, defang
-from hotline.views import hashes_with_matches
 
 router = Router(tags=["hotline"])
 
@@ -348,7 +347,7 @@ def _hashes_out(item: Item, user) -> list[dict]:
                 for match in matches
             ],
         }
-        for item_hash, matches in hashes_with_matches(item, user)
+        for item_hash, matches in queries.hashes_with_matches(item, user)
     ]
 
 

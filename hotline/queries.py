@@ -6,8 +6,9 @@ import secrets
 
 from django.db.models import QuerySet
 
+from hashes.matching import known_for_items
 from hotline.actions import status_token_for
-from hotline.models import Item, ItemStatus, Report
+from hotline.models import Item, ItemHash, ItemStatus, Report
 from hotline.public_messages import PublicStatus
 from network.models import CentreService, Country, Service
 from network.queries import covering_centre
@@ -75,3 +76,13 @@ def reportable_countries():
     """Countries whose reports a hotline takes, in the visitor's language."""
     countries = Country.objects.filter(coverage__service=Service.HOTLINE).distinct()
     return sorted(countries, key=lambda c: c.display_name)
+
+
+def hashes_with_matches(item: Item, user) -> list[tuple[ItemHash, list]]:
+    """The item's hashes, each with its matches in the lists ``user`` may see: three queries at most."""
+    item_hashes = list(item.hashes.all())
+    if not item_hashes:
+        return []
+    wanted = {h.pk: [(h.algorithm, h.value)] for h in item_hashes}
+    known = known_for_items(wanted, user=user)
+    return [(h, known.get(h.pk, [])) for h in item_hashes]

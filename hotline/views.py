@@ -19,10 +19,9 @@ from core.csrf import CsrfViewMiddleware
 from core.permissions import Perm
 from hashes.actions import CONFIRMED_LIST_NAME
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
-from hashes.matching import known_for_items
-from hotline import actions, forms, taxonomy
+from hotline import actions, forms, queries, taxonomy
 from hotline.figures import REMOVAL_DAYS, centre_figures
-from hotline.models import Item, ItemHash
+from hotline.models import Item
 from hotline.queries import queue as queue_items
 from hotline.steps import STEPS
 
@@ -42,21 +41,11 @@ def _item_for(request: HttpRequest, item_id, code: str = Perm.HOTLINE_VIEW) -> I
     )
 
 
-def hashes_with_matches(item: Item, user) -> list[tuple[ItemHash, list]]:
-    """The item's hashes, each with its matches in the lists ``user`` may see: three queries at most."""
-    item_hashes = list(item.hashes.all())
-    if not item_hashes:
-        return []
-    wanted = {h.pk: [(h.algorithm, h.value)] for h in item_hashes}
-    known = known_for_items(wanted, user=user)
-    return [(h, known.get(h.pk, [])) for h in item_hashes]
-
-
 def _detail(
     request: HttpRequest, item: Item, bound: dict | None = None, status: int = 200, hash_form=None
 ) -> HttpResponse:
     can_assess = has_perm(request.user, Perm.HOTLINE_ASSESS, item.centre_id) and item.is_open
-    item_hashes = hashes_with_matches(item, request.user)
+    item_hashes = queries.hashes_with_matches(item, request.user)
     # "Apply this classification": a known hash's classification pre-fills the assessment, which
     # the analyst still checks and saves. Only a classification shown on the page is taken.
     shown = {match.entry.classification for _h, matches in item_hashes for match in matches}
