@@ -61,6 +61,17 @@ def has_perm(user, code: str, centre_id=None) -> bool:
     return code in permissions_of(user, centre_id)
 
 
+def acting_centre_id(user, country_id=None):
+    """The centre a user acts through on a country's records (NRM, legal): their centre in that
+    country, else their first centre (the network coordination's, say); None without a centre.
+
+    Audit entries of country-level changes carry it, so the centre's auditors see them."""
+    memberships = memberships_of(user)
+    in_country = [m for m in memberships if country_id is not None and m.centre.country_id == country_id]
+    chosen = (in_country or memberships or [None])[0]
+    return chosen.centre_id if chosen is not None else None
+
+
 def centre_ids_with(user, code: str) -> set:
     return {m.centre_id for m in memberships_of(user) if code in permissions_for_role(m.role)}
 

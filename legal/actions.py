@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import record
+from core.access import acting_centre_id
 from legal.models import Editor, Entry, EntryChange, Provision, Publication
 
 ENTRY_FIELDS = ("status", "national_law", "article", "note", "source")
@@ -31,6 +32,7 @@ def update_entry(country, provision: Provision, *, by, **values: str) -> Entry:
     record(
         "legal.entry_updated",
         actor=by,
+        centre_id=acting_centre_id(by, entry.country_id),
         obj=entry,
         changes={"country": country.code, "provision": provision.code, **changed},
     )
@@ -46,7 +48,13 @@ def validate_country(country, *, by) -> int:
         entry.validated_at = now
     Entry.objects.bulk_update(entries, ["validated_at"])
     EntryChange.objects.bulk_create([_history(entry, by=by, kind="validated") for entry in entries])
-    record("legal.country_validated", actor=by, obj=country, changes={"country": country.code, "entries": len(entries)})
+    record(
+        "legal.country_validated",
+        actor=by,
+        centre_id=acting_centre_id(by, country.pk),
+        obj=country,
+        changes={"country": country.code, "entries": len(entries)},
+    )
     return len(entries)
 
 
@@ -56,7 +64,13 @@ def set_published(country, *, by, published: bool) -> Publication:
     publication.is_published = published
     publication.save(update_fields=["is_published", "updated_at"])
     action = "legal.country_published" if published else "legal.country_unpublished"
-    record(action, actor=by, obj=publication, changes={"country": country.code, "is_published": published})
+    record(
+        action,
+        actor=by,
+        centre_id=acting_centre_id(by, country.pk),
+        obj=publication,
+        changes={"country": country.code, "is_published": published},
+    )
     return publication
 
 
@@ -64,7 +78,13 @@ def set_published(country, *, by, published: bool) -> Publication:
 def name_editor(country, user, *, by) -> Editor:
     editor, created = Editor.objects.get_or_create(country=country, user=user, defaults={"named_by": by})
     if created:  # naming someone already named changes nothing, and is not recorded
-        record("legal.editor_named", actor=by, obj=editor, changes={"country": country.code, "user": str(user.pk)})
+        record(
+            "legal.editor_named",
+            actor=by,
+            centre_id=acting_centre_id(by, country.pk),
+            obj=editor,
+            changes={"country": country.code, "user": str(user.pk)},
+        )
     return editor
 
 
@@ -73,6 +93,7 @@ def remove_editor(editor: Editor, *, by) -> None:
     record(
         "legal.editor_removed",
         actor=by,
+        centre_id=acting_centre_id(by, editor.country_id),
         obj=editor,
         changes={"country": editor.country.code, "user": str(editor.user_id)},
     )

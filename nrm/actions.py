@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from core.access import acting_centre_id
 from nrm.models import (
     EDITABLE_STATUSES,
     ActionItem,
@@ -35,7 +36,13 @@ def _require_status(assessment: Assessment, *allowed: str) -> None:
 @transaction.atomic
 def create_assessment(country, *, framework: Framework, period: str, by) -> Assessment:
     assessment = Assessment.objects.create(country=country, framework=framework, period=period)
-    record("nrm.assessment_created", actor=by, obj=assessment, changes={"country": country.code, "period": period})
+    record(
+        "nrm.assessment_created",
+        actor=by,
+        centre_id=acting_centre_id(by, country.pk),
+        obj=assessment,
+        changes={"country": country.code, "period": period},
+    )
     return assessment
 
 
@@ -66,7 +73,13 @@ def rate_capability(
         evidence_file.file.save("evidence.pdf", upload, save=False)
         evidence_file.save()
         changes["file"] = str(evidence_file.pk)
-    record("nrm.capability_rated", actor=by, obj=assessment, changes=changes)
+    record(
+        "nrm.capability_rated",
+        actor=by,
+        centre_id=acting_centre_id(by, assessment.country_id),
+        obj=assessment,
+        changes=changes,
+    )
     return rating
 
 
@@ -78,7 +91,13 @@ def _transition(assessment: Assessment, *, by, allowed: tuple, status: str, acti
     for name, value in fields.items():
         setattr(assessment, name, value)
     assessment.save(update_fields=["status", *fields, "updated_at"])
-    record(action, actor=by, obj=assessment, changes={"status": [before, status]})
+    record(
+        action,
+        actor=by,
+        centre_id=acting_centre_id(by, assessment.country_id),
+        obj=assessment,
+        changes={"status": [before, status]},
+    )
     return assessment
 
 
@@ -89,7 +108,13 @@ def update_summary(assessment: Assessment, *, by, summary: str) -> Assessment:
     _require_status(assessment, *EDITABLE_STATUSES)
     assessment.summary = summary
     assessment.save(update_fields=["summary", "updated_at"])
-    record("nrm.summary_updated", actor=by, obj=assessment, changes={"length": len(summary)})
+    record(
+        "nrm.summary_updated",
+        actor=by,
+        centre_id=acting_centre_id(by, assessment.country_id),
+        obj=assessment,
+        changes={"length": len(summary)},
+    )
     return assessment
 
 
@@ -138,7 +163,13 @@ def set_published(assessment: Assessment, *, by, published: bool) -> Assessment:
     assessment.is_published = published
     assessment.save(update_fields=["is_published", "updated_at"])
     action = "nrm.assessment_published" if published else "nrm.assessment_unpublished"
-    record(action, actor=by, obj=assessment, changes={"is_published": published})
+    record(
+        action,
+        actor=by,
+        centre_id=acting_centre_id(by, assessment.country_id),
+        obj=assessment,
+        changes={"is_published": published},
+    )
     return assessment
 
 
@@ -162,6 +193,7 @@ def add_action_item(
     record(
         "nrm.action_item_added",
         actor=by,
+        centre_id=acting_centre_id(by, item.assessment.country_id),
         obj=item,
         changes={"assessment": str(assessment.pk), "due_date": due_date, "owner": owner_organisation},
     )
@@ -177,7 +209,11 @@ def update_action_item(item: ActionItem, *, by, status: str, comment: str = "") 
     if comment:
         ActionItemComment.objects.create(item=item, author=by, text=comment)
     record(
-        "nrm.action_item_updated", actor=by, obj=item, changes={"status": [before, status], "comment": bool(comment)}
+        "nrm.action_item_updated",
+        actor=by,
+        centre_id=acting_centre_id(by, item.assessment.country_id),
+        obj=item,
+        changes={"status": [before, status], "comment": bool(comment)},
     )
     return item
 
@@ -186,7 +222,13 @@ def update_action_item(item: ActionItem, *, by, status: str, comment: str = "") 
 def name_editor(country, user, *, by) -> Editor:
     editor, created = Editor.objects.get_or_create(country=country, user=user, defaults={"named_by": by})
     if created:  # naming someone already named changes nothing, and is not recorded
-        record("nrm.editor_named", actor=by, obj=editor, changes={"country": country.code, "user": str(user.pk)})
+        record(
+            "nrm.editor_named",
+            actor=by,
+            centre_id=acting_centre_id(by, country.pk),
+            obj=editor,
+            changes={"country": country.code, "user": str(user.pk)},
+        )
     return editor
 
 
@@ -195,6 +237,7 @@ def remove_editor(editor: Editor, *, by) -> None:
     record(
         "nrm.editor_removed",
         actor=by,
+        centre_id=acting_centre_id(by, editor.country_id),
         obj=editor,
         changes={"country": editor.country.code, "user": str(editor.user_id)},
     )

@@ -258,3 +258,23 @@ class ListTests(NrmTestCase):
         self.assertEqual([a.country for a in response.context["assessments"]], [self.al])
         self.login_as(self.coordinator)
         self.assertEqual(len(self.client.get(reverse("nrm:assessments")).context["assessments"]), 2)
+
+
+class AuditOfCountryRecordsTests(NrmTestCase):
+    def test_country_level_changes_reach_the_audit_log_of_the_acting_centre(self):
+        self.login_as(self.al_manager)
+        self.assertEqual(self.rate(self.draft, 3, 2).status_code, 302)
+        entry = AuditEntry.objects.get(action="nrm.capability_rated")
+        self.assertEqual(entry.centre_id, self.al_centre.pk)
+        # The Albanian centre's auditor reads it; North Macedonia's does not.
+        self.login_as(self.al_auditor)
+        self.assertContains(self.client.get(reverse("audit:log")), "nrm.capability_rated")
+        self.login_as(self.mk_auditor)
+        self.assertNotContains(self.client.get(reverse("audit:log")), "nrm.capability_rated")
+
+    def test_the_coordinators_steps_are_recorded_under_the_coordination_centre(self):
+        from legal import actions as legal_actions
+
+        legal_actions.validate_country(self.al, by=self.coordinator)
+        entry = AuditEntry.objects.get(action="legal.country_validated")
+        self.assertEqual(entry.centre_id, self.coordinator.memberships.get().centre_id)
