@@ -21,9 +21,12 @@ from ninja.errors import HttpError
 from api.auth import staff
 from audit.actions import record
 from core.access import access_object
+from core.permissions import Perm
+from helpline.models import Case
+from hotline.models import Item
 from referrals import actions, queries
-from referrals.forms import TEXT_MAX_LENGTH
-from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral
+from referrals.forms import TEXT_MAX_LENGTH, ExternalForm, SendCaseForm, SendItemForm
+from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral, Service
 
 router = Router(tags=["referrals"])
 
@@ -247,3 +250,91 @@ def post_message(request: HttpRequest, referral_id: UUID, body: MessageIn):
     except actions.ReferralError as exc:
         raise HttpError(exc.status_code, str(exc.message)) from None
     return 201, message
+
+
+# --- Sending ----------------------------------------------------------------------------------------
+
+
+class SendItemIn(Schema):
+    receiver: str = ""  # the receiving centre's code
+    note: str = ""
+
+
+class ExternalIn(Schema):
+    target: str = ""
+    name: str = ""
+    reference: str = ""
+
+
+class SendCaseIn(Schema):
+    receiver: str = ""
+    summary: str = ""
+    override_reason: str = ""
+
+
+def _valid(form) -> dict:
+    if not form.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
+        raise HttpError(400, _("The data is not valid: %(errors)s") % {"errors": errors})
+    return form.cleaned_data
+
+
+def _centre_pk(code: str, choices) -> str:
+    """The form takes a centre's id; the API names centres by code (unknown: the form says so)."""
+    return next((str(pk) for pk, centre_code in choices.values_list("pk", "code") if centre_code == code), "")
+
+
+def _sent(send, *args, **kwargs):
+    try:
+        return 201, send(*args, **kwargs)
+    except actions.ReferralError as exc:
+        raise HttpError(exc.status_code, str(exc.message)) from None
+
+
+@router.post(
+    "/referrals/hotline-items/{item_id}",
+    response={201: ReferralOut, **ERRORS},
+    auth=staff(Perm.HOTLINE_ASSESS),
+    url_name="referrals_send_item",
+)
+def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
+    """Forward one of the caller's hotline items to another network hotline (the packet is built
+    from the item, as on the page)."""
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    form = SendItemForm({"receiver": "", "note": _text(body.note)}, service=Service.HOTLINE, exclude_id=item.centre_id)
+    form.data["receiver"] = _centre_pk(body.receiver, form.fields["receiver"].queryset)
+    data = _valid(form)
+    return _sent(actions.send_hotline_item, item, by=request.user, receiver=data["receiver"], note=data["note"])
+
+
+@router.post(
+    "/referrals/hotline-items/{item_id}/external",
+    response={201: ReferralOut, **ERRORS},
+    auth=staff(Perm.HOTLINE_ASSESS),
+    url_name="referrals_send_external",
+)
+def send_external(request: HttpRequest, item_id: UUID, body: ExternalIn):
+    """Record a forwarding outside the network (INHOPE, another hotline, law enforcement)."""
+    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    data = _valid(ExternalForm(body.dict()))
+    return _sent(actions.send_external, item, by=request.user, **data)
+
+
+@router.post(
+    "/referrals/helpline-cases/{case_id}",
+    response={201: ReferralOut, **ERRORS},
+    auth=staff(Perm.HELPLINE_LOG),
+    url_name="referrals_send_case",
+)
+def send_case(request: HttpRequest, case_id: UUID, body: SendCaseIn):
+    """Refer one of the caller's helpline cases; identifying detail only with recorded consent or a
+    supervisor's reason (the same consent gate as the page)."""
+    case = access_object(Case.objects.visible_to(request.user), pk=case_id)
+    form = SendCaseForm(
+        {"receiver": "", "summary": _text(body.summary), "override_reason": _text(body.override_reason)},
+        service=Service.HELPLINE,
+        exclude_id=case.centre_id,
+    )
+    form.data["receiver"] = _centre_pk(body.receiver, form.fields["receiver"].queryset)
+    data = _valid(form)
+    return _sent(actions.send_helpline_case, case, by=request.user, **data)

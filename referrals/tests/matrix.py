@@ -244,3 +244,27 @@ ROUTES["referrals:webhook_rotate"] = (
     # The new secret is shown once, on the answer to the POST itself.
     _manager_only(OK, methods=("POST",), object_kwargs=_al_endpoint),
 )
+
+# Sending through the API: the body "{}" names no receiver (or target): 400 with the form's errors.
+API.update(
+    {
+        "POST /api/v1/referrals/hotline-items/{item_id}": Expect(
+            signed_in=FORBIDDEN,
+            anonymous=UNAUTHORIZED,
+            users={**each(BAD_REQUEST, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
+            object_kwargs=_item,
+        ),
+        "POST /api/v1/referrals/hotline-items/{item_id}/external": Expect(
+            signed_in=FORBIDDEN,
+            anonymous=UNAUTHORIZED,
+            users={**each(BAD_REQUEST, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
+            object_kwargs=_item,
+        ),
+        "POST /api/v1/referrals/helpline-cases/{case_id}": Expect(
+            signed_in=FORBIDDEN,
+            anonymous=UNAUTHORIZED,
+            users={**each(BAD_REQUEST, "al_counsellor", "al_supervisor"), **each(NOT_FOUND, "mk_counsellor")},
+            object_kwargs=_case,
+        ),
+    }
+)
