@@ -6,12 +6,20 @@ from hashes import actions
 from hashes.models import HashList, ListKind, TrustLevel
 from network.models import Centre
 
-# (centre code, list name, kind, source, number of SHA-256 values, number of PDQ values)
+# (centre code, list name, kind, source, number of SHA-256 values, number of PDQ values). The own
+# lists carry the name the hotline's confirmations go to (actions.CONFIRMED_LIST_NAME); Albania's
+# shares with the network.
 DEMO_LISTS = [
-    ("al-crca", "CRCA confirmed", ListKind.OWN, "", 12, 3),
+    ("al-crca", "al-crca confirmed", ListKind.OWN, "", 12, 3),
     ("al-crca", "Western Balkans network list", ListKind.NETWORK, "", 8, 2),
-    ("mk-mksafenet", "MKSafeNet confirmed", ListKind.OWN, "", 6, 1),
+    ("mk-mksafenet", "mk-mksafenet confirmed", ListKind.OWN, "", 6, 1),
 ]
+SHARING = {"al-crca confirmed"}
+
+
+def demo_value(*parts: object) -> str:
+    """A made-up SHA-256 value of a demo list (the hotline's demo item points at one)."""
+    return _demo_value(*parts)
 
 
 def _demo_value(*parts: object) -> str:
@@ -24,7 +32,13 @@ def seed() -> None:
         if centre is None or HashList.objects.filter(centre=centre, name=name).exists():
             continue  # a second run adds nothing
         hash_list = actions.create_list(
-            centre, by=None, name=name, kind=kind, source=source, trust_level=TrustLevel.HIGH
+            centre,
+            by=None,
+            name=name,
+            kind=kind,
+            source=source,
+            trust_level=TrustLevel.HIGH,
+            shares_with_network=name in SHARING,
         )
         for number in range(sha_count):
             classification = "baseline" if number % 3 else "national"

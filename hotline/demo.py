@@ -30,3 +30,16 @@ def seed() -> None:
             idempotency_key=key,
             language="en",
         )
+    _known_hash_on_an_item()
+
+
+def _known_hash_on_an_item() -> None:
+    """Albania's gallery item carries the hash of a picture already in the demo lists: its page
+    shows "Known: classified as … in list …" and the offer to apply it."""
+    from hashes.demo import demo_value
+    from hotline.actions import add_item_hashes, url_hash
+    from hotline.models import Item
+
+    item = Item.objects.filter(url_hash=url_hash("https://images.example.com/gallery/4821")).first()
+    if item is not None and item.is_open:
+        add_item_hashes(item, by=None, values=[("sha256", demo_value("al-crca confirmed", 1))], source="demo")
