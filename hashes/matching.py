@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 
 try:  # vectorised distances when numpy is installed (it is, with pdqhash); pure Python otherwise
@@ -54,12 +55,18 @@ def _entries(user):
     return entries.visible_to(user) if user is not None else entries
 
 
-def matches_for(values: Iterable[tuple[str, str]], *, user=None, max_distance: int = PDQ_MAX_DISTANCE) -> list[Match]:
+def pdq_max_distance() -> int:
+    """The configured PDQ match distance (setting HASHES_PDQ_MAX_DISTANCE, default 31)."""
+    return int(getattr(settings, "HASHES_PDQ_MAX_DISTANCE", PDQ_MAX_DISTANCE))
+
+
+def matches_for(values: Iterable[tuple[str, str]], *, user=None, max_distance: int | None = None) -> list[Match]:
     """Every active entry matching one of ``values`` ((algorithm, normalised hex) pairs).
 
     With ``user``, only the lists that user may see are searched. Results are sorted by query,
     then distance.
     """
+    max_distance = pdq_max_distance() if max_distance is None else max_distance
     values = list(dict.fromkeys(values))
     exact: dict[str, set[str]] = {}
     pdq_queries: list[str] = []

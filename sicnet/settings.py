@@ -187,6 +187,9 @@ HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format cou
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
+# PDQ: a match is a Hamming distance of at most this many bits (31 is the PDQ standard; the
+# in-memory index answers up to 31, beyond it every entry is compared).
+HASHES_PDQ_MAX_DISTANCE = int(env("HASHES_PDQ_MAX_DISTANCE", "31"))
 # Hash list files imported from the page (kept compressed in the database until imported).
 HASHES_MAX_IMPORT_BYTES = int(env("HASHES_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
 # PDQ index snapshots (manage.py pdq_snapshot); every process matches a change at most this long after its commit.

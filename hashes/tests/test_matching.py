@@ -39,6 +39,13 @@ class MatchingTests(SicnetTestCase):
                 else:
                     self.assertEqual(found, [])
 
+    def test_the_match_distance_is_configured(self):
+        from django.test import override_settings
+
+        with override_settings(HASHES_PDQ_MAX_DISTANCE=10):
+            self.assertEqual(len(matches_for([("pdq", flip_bits(PDQ, 10))], user=self.al_analyst)), 1)
+            self.assertEqual(matches_for([("pdq", flip_bits(PDQ, 11))], user=self.al_analyst), [])
+
     def test_pdq_distance_with_bits_spread_over_the_whole_hash(self):
         rng = random.Random(6)
         for distance in (0, 1, 30, 31, 32, 33, 128):
