@@ -83,6 +83,27 @@ def rate_capability(
     return rating
 
 
+@transaction.atomic
+def attach_evidence(assessment: Assessment, capability: Capability, *, by, upload: UploadedFile) -> EvidenceFile:
+    """Attach a PDF (already checked) to a capability's existing rating."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_status(assessment, *EDITABLE_STATUSES)
+    rating = Rating.objects.filter(assessment=assessment, capability=capability).first()
+    if rating is None:
+        raise ValidationError(_("Rate the capability before attaching evidence to it."))
+    evidence_file = EvidenceFile(rating=rating, original_name=upload.name[:200], size=upload.size, uploaded_by=by)
+    evidence_file.file.save("evidence.pdf", upload, save=False)
+    evidence_file.save()
+    record(
+        "nrm.evidence_attached",
+        actor=by,
+        centre_id=acting_centre_id(by, assessment.country_id),
+        obj=assessment,
+        changes={"capability": capability.number, "file": str(evidence_file.pk)},
+    )
+    return evidence_file
+
+
 def _transition(assessment: Assessment, *, by, allowed: tuple, status: str, action: str, fields: dict) -> Assessment:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_status(assessment, *allowed)

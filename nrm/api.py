@@ -7,12 +7,14 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from api.auth import staff
 from core.permissions import Perm
 from nrm import actions, queries
+from nrm.forms import check_evidence
 from nrm.models import Assessment, Capability
 
 router = Router(tags=["nrm"])
@@ -123,7 +125,7 @@ def get_assessment(request, assessment_id: UUID):
     url_name="nrm_rate",
 )
 def rate(request, assessment_id: UUID, payload: RatingIn):
-    """Rate one capability, through the same action as the page (evidence files: on the page)."""
+    """Rate one capability, through the same action as the page (evidence files: .../evidence)."""
     assessment = queries.access_assessment(request.user, assessment_id)
     try:
         queries.require_editor(request.user, assessment)
@@ -147,3 +149,35 @@ def rate(request, assessment_id: UUID, payload: RatingIn):
     except ValidationError as error:
         raise HttpError(409, " ".join(error.messages))
     return _detail(assessment)
+
+
+class EvidenceOut(Schema):
+    id: UUID
+    original_name: str
+    size: int
+
+
+@router.post(
+    "/nrm/assessments/{assessment_id}/ratings/{number}/evidence",
+    response={201: EvidenceOut},
+    auth=staff(Perm.NRM_READ),
+    url_name="nrm_attach_evidence",
+)
+def attach_evidence(request, assessment_id: UUID, number: int, document: UploadedFile | None = File(None)):
+    """Attach a PDF (multipart field "document") to a rated capability, as the page does."""
+    assessment = queries.access_assessment(request.user, assessment_id)
+    try:
+        queries.require_editor(request.user, assessment)
+    except PermissionDenied:
+        raise HttpError(403, _("You do not have permission to do this."))
+    capability = Capability.objects.filter(domain__framework=assessment.framework, number=number).first()
+    if capability is None:
+        raise HttpError(404, _("No such capability in this framework."))
+    if document is None:
+        raise HttpError(400, _("Send the PDF in the multipart field “document”."))
+    try:
+        check_evidence(document)
+        evidence_file = actions.attach_evidence(assessment, capability, by=request.user, upload=document)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages))
+    return 201, evidence_file

@@ -71,18 +71,21 @@ class RatingForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data.get("document")
-        if not upload:
-            return None
-        if upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large: at most %(size)s.") % {"size": filesizeformat(MAX_EVIDENCE_BYTES)}
-            )
-        # The name and the browser's content type are the uploader's word; the bytes are not.
-        head = upload.read(len(PDF_MAGIC))
-        upload.seek(0)
-        if head != PDF_MAGIC:
-            raise forms.ValidationError(_("Only PDF documents can be attached."))
-        return upload
+        return check_evidence(upload) if upload else None
+
+
+def check_evidence(upload):
+    """An evidence document: a PDF by its bytes (the name and content type are the uploader's
+    word), at most MAX_EVIDENCE_BYTES. Raises ValidationError with a translated message."""
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise forms.ValidationError(
+            _("The file is too large: at most %(size)s.") % {"size": filesizeformat(MAX_EVIDENCE_BYTES)}
+        )
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise forms.ValidationError(_("Only PDF documents can be attached."))
+    return upload
 
 
 class ActionItemForm(forms.ModelForm):

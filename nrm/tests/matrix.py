@@ -176,6 +176,13 @@ API: dict = {
         users=readers(FORBIDDEN, al_manager=UNPROCESSABLE),
         object_kwargs=_assessment,
     ),
+    # No file: the editor is told to send one; everyone else is refused before that.
+    "POST /api/v1/nrm/assessments/{assessment_id}/ratings/{number}/evidence": Expect(
+        signed_in=NOT_FOUND,
+        anonymous=UNAUTHORIZED,
+        users=readers(FORBIDDEN, al_manager=BAD_REQUEST),
+        object_kwargs=lambda t: {**_assessment(t), "number": 1},
+    ),
 }
 
 ROUTES["nrm_public:summaries"] = Expect(everyone=OK)

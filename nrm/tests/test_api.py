@@ -46,3 +46,44 @@ class ApiTests(NrmTestCase):
     def test_the_other_country_gets_404(self):
         self.login_as(self.mk_manager)
         self.assertEqual(self.client.get(f"/api/v1/nrm/assessments/{self.draft.pk}").status_code, 404)
+
+
+class EvidenceApiTests(NrmTestCase):
+    def url(self, number=12):
+        return f"/api/v1/nrm/assessments/{self.draft.pk}/ratings/{number}/evidence"
+
+    def upload(self, content: bytes, name="law.pdf", number=12):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(self.url(number), {"document": SimpleUploadedFile(name, content)})
+
+    def test_a_pdf_is_attached_to_a_rated_capability_and_served_to_readers(self):
+        from nrm import actions
+        from nrm.models import Capability, EvidenceFile
+        from nrm.tests.test_assessments import PDF
+
+        capability = Capability.objects.get(domain__framework=self.framework, number=12)
+        actions.rate_capability(self.draft, capability, by=self.al_manager, level=2)
+        self.login_as(self.al_manager)
+        response = self.upload(PDF)
+        self.assertEqual(response.status_code, 201, response.content)
+        document = EvidenceFile.objects.get(pk=response.json()["id"])
+        self.assertEqual((document.original_name, document.size), ("law.pdf", len(PDF)))
+        self.assertTrue(AuditEntry.objects.filter(action="nrm.evidence_attached", centre_id=self.al_centre.pk))
+        self.login_as(self.al_analyst)
+        self.assertEqual(self.client.get(f"/nrm/evidence/{document.pk}/").status_code, 200)
+
+    def test_refusals_change_nothing(self):
+        from nrm.models import EvidenceFile
+        from nrm.tests.test_assessments import PDF
+
+        self.login_as(self.al_manager)
+        self.assertEqual(self.upload(PDF).status_code, 400)  # not rated yet
+        self.assertEqual(self.upload(b"<script>alert(1)</script>", name="x.pdf").status_code, 400)
+        self.assertEqual(self.upload(PDF, number=999).status_code, 404)
+        self.assertEqual(self.client.post(self.url()).status_code, 400)  # no file
+        self.login_as(self.al_analyst)  # a reader, not an editor
+        self.assertEqual(self.upload(PDF).status_code, 403)
+        self.login_as(self.mk_manager)  # another country's draft does not exist for them
+        self.assertEqual(self.upload(PDF).status_code, 404)
+        self.assertFalse(EvidenceFile.objects.exists())
