@@ -36,7 +36,10 @@ class ImportJobTests(SicnetTestCase):
         self.assertRedirects(response, reverse("hashes:import_job", args=[job.pk]))
         self.assertEqual(job.status, ImportStatus.QUEUED)
         page = self.client.get(reverse("hashes:import_job", args=[job.pk]))
-        self.assertContains(page, 'http-equiv="refresh"')  # it updates itself until the end
+        self.assertNotContains(page, 'http-equiv="refresh"')  # only when the user asks
+        self.assertContains(page, "?auto=1")
+        page = self.client.get(reverse("hashes:import_job", args=[job.pk]), {"auto": "1"})
+        self.assertContains(page, 'http-equiv="refresh"')
         run_worker()
         job.refresh_from_db()
         self.assertEqual(job.status, ImportStatus.DONE)
@@ -44,8 +47,8 @@ class ImportJobTests(SicnetTestCase):
         self.assertEqual(job.progress, 1.0)
         self.assertEqual(bytes(job.content), b"")  # the file is not kept
         self.assertEqual(self.own.entries.count(), 31)
-        page = self.client.get(reverse("hashes:import_job", args=[job.pk]))
-        self.assertNotContains(page, 'http-equiv="refresh"')
+        page = self.client.get(reverse("hashes:import_job", args=[job.pk]), {"auto": "1"})
+        self.assertNotContains(page, 'http-equiv="refresh"')  # finished: nothing more to wait for
         self.assertContains(page, "Line 33:")
         self.assertTrue(AuditEntry.objects.filter(action="hashes.import_started").exists())
         self.assertEqual(AuditEntry.objects.get(action="hashes.list_imported").changes["added"], 30)
