@@ -10,15 +10,17 @@ from hotline.models import Item, Report
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
+def sign_in(test, page, user) -> None:
+    """The user's session cookie in the page's browser (the sign-in itself has its own browser test)."""
+    client = Client()
+    client.force_login(user, backend="accounts.backends.EmailBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": test.live_server_url}])
+
+
 class ReportAndAssessInBrowserTests(BrowserTestCase):
     def setUp(self):
         self.network = build_test_network()
-
-    def sign_in(self, page, user) -> None:
-        client = Client()
-        client.force_login(user, backend="accounts.backends.EmailBackend")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": self.live_server_url}])
 
     def test_report_on_a_phone_then_assessment(self):
         page = self.new_page(**PHONE)
@@ -46,7 +48,7 @@ class ReportAndAssessInBrowserTests(BrowserTestCase):
 
         analyst = self.network["users"]["al_analyst"]
         staff = self.new_page()
-        self.sign_in(staff, analyst)
+        sign_in(self, staff, analyst)
         staff.goto(self.url("/hotline/"))
         staff.get_by_text("hxxps://bad[.]example[.]com/photo").click()
         self.assertEqual(staff.locator("#item-url").inner_text(), "hxxps://bad[.]example[.]com/photo")
@@ -78,3 +80,41 @@ class ReportAndAssessInBrowserTests(BrowserTestCase):
         page.go_back()
         # The report page was replaced in the history: back goes to the page before it.
         self.assertNotIn("/report/", page.url)
+
+
+class KnownHashInBrowserTests(BrowserTestCase):
+    def setUp(self):
+        self.network = build_test_network()
+
+    def test_a_known_hash_proposes_its_classification_and_the_assessment_confirms_it(self):
+        from hashes.models import HashEntry, HashList
+        from hashes.tests.helpers import make_entry, make_list, sha256_of
+        from hotline.tests.helpers import make_report
+
+        centre = self.network["centres"]["al"]
+        network_list = make_list(centre, "Western Balkans network list", kind="network")
+        make_entry(network_list, "sha256", sha256_of("picture"), classification="national")
+        report, _token = make_report(["https://bad.example.com/gallery/1"])
+        item = report.items.get()
+        analyst = self.network["users"]["al_analyst"]
+        page = self.new_page()
+        sign_in(self, page, analyst)
+        page.goto(self.url(f"/hotline/items/{item.pk}/"))
+        page.locator("#hashes").get_by_label("Hashes", exact=True).fill(sha256_of("picture"))
+        page.locator("#hashes").get_by_role("button", name="Add the hashes").click()
+        page.wait_for_load_state()
+        known = page.locator("#item-hashes .known")
+        self.assertIn("Known: classified as National", known.inner_text())
+        self.assertIn("Western Balkans network list", known.inner_text())
+        page.get_by_role("link", name="Apply this classification").click()
+        page.wait_for_load_state()
+        assess = page.locator("#step-assess")
+        self.assertTrue(assess.get_by_label("Assessment").is_visible())  # opened for the analyst
+        self.assertEqual(assess.get_by_label("Assessment").input_value(), "national")
+        self.assertEqual(Item.objects.get().assessment, "")  # nothing applied without the analyst
+        assess.get_by_role("button", name="Save").click()
+        page.wait_for_load_state()
+        item.refresh_from_db()
+        self.assertEqual(item.assessment, "national")
+        confirmed = HashList.objects.get(centre=centre, name=f"{centre.code} confirmed")
+        self.assertTrue(HashEntry.objects.filter(hash_list=confirmed, value=sha256_of("picture")).exists())
