@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_exempt
 
+from core.csrf import CsrfViewMiddleware
 from hashes.matching import PDQ_MIN_QUALITY
 
 try:  # PDQ needs pdqhash (and numpy); without it files still get their exact hashes.
@@ -47,6 +52,33 @@ class FileHashes:
         if self.pdq_usable:
             found.append(("pdq", self.pdq))
         return found
+
+    def to_keep(self) -> list[tuple[str, str, int | None]]:
+        """The hashes to store, (algorithm, value, PDQ quality): PDQ kept with its quality whatever
+        it is (one under 50 is never used for matching)."""
+        found = [("md5", self.md5, None), ("sha1", self.sha1, None), ("sha256", self.sha256, None)]
+        if self.pdq:
+            found.append(("pdq", self.pdq, self.pdq_quality))
+        return found
+
+
+_csrf_protect = decorator_from_middleware(CsrfViewMiddleware)
+
+
+def memory_uploads(view: Callable) -> Callable:
+    """For views that take a file to hash: the upload stays in memory only (capped), and the
+    project's CSRF check runs once that handler is in place (the check reads request.POST, which
+    would otherwise pick Django's default handlers, and those write large files to disk). The view
+    gets the handler as ``upload_handler`` (``.too_large`` says the file was skipped)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        handler = CappedMemoryUploadHandler(request)
+        request.upload_handlers = [handler]
+        return _csrf_protect(view)(request, *args, upload_handler=handler, **kwargs)
+
+    return wrapped
 
 
 def pdq_available() -> bool:

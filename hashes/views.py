@@ -9,23 +9,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_object, centre_ids_with, has_perm, permission_required
-from core.csrf import CsrfViewMiddleware
 from core.permissions import Perm
 from hashes import actions, forms, importer
-from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
+from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, memory_uploads, pdq_available
 from hashes.matching import matches_for
 from hashes.models import HashList, ImportJob
 from hashes.queries import supervised_centres
 
 PAGE_SIZE = 100
-csrf_protect = decorator_from_middleware(CsrfViewMiddleware)
 
 
 @permission_required(Perm.HOTLINE_VIEW)
@@ -211,23 +207,14 @@ def list_export(request: HttpRequest, list_id) -> HttpResponse:
     return response
 
 
-@csrf_exempt
-def lookup(request: HttpRequest) -> HttpResponse:
-    # The upload handlers must be set before anything reads request.POST (the CSRF check does),
-    # hence csrf_exempt here and the project's CSRF check applied just below.
-    handler = CappedMemoryUploadHandler(request)
-    request.upload_handlers = [handler]
-    return _lookup(request, handler)
-
-
-@csrf_protect
+@memory_uploads
 @permission_required(Perm.HOTLINE_VIEW)
-def _lookup(request: HttpRequest, handler: CappedMemoryUploadHandler) -> HttpResponse:
+def lookup(request: HttpRequest, upload_handler: CappedMemoryUploadHandler) -> HttpResponse:
     context = {"pdq_available": pdq_available()}
     if request.method != "POST":
         context["form"] = forms.LookupForm()
         return render(request, "hashes/lookup.html", context)
-    form = forms.LookupForm(request.POST, request.FILES, too_large=handler.too_large)
+    form = forms.LookupForm(request.POST, request.FILES, too_large=upload_handler.too_large)
     context["form"] = form
     if not form.is_valid():
         return render(request, "hashes/lookup.html", context, status=400)
@@ -241,6 +228,3 @@ def _lookup(request: HttpRequest, handler: CappedMemoryUploadHandler) -> HttpRes
     context["matches"] = matches_for(wanted, user=request.user)
     context["queried"] = len(dict.fromkeys(wanted))
     return render(request, "hashes/lookup.html", context)
-
-
-lookup.required_permission = Perm.HOTLINE_VIEW  # read by the permission matrix test

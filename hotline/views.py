@@ -7,18 +7,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_centre, access_object, centre_ids_with, has_perm, memberships_of, permission_required
-from core.csrf import CsrfViewMiddleware
 from core.permissions import Perm
 from hashes.actions import CONFIRMED_LIST_NAME
-from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, pdq_available
+from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, memory_uploads, pdq_available
 from hotline import actions, forms, queries, taxonomy
 from hotline.figures import REMOVAL_DAYS, centre_figures
 from hotline.models import Item
@@ -142,38 +139,19 @@ def item_assign(request: HttpRequest, item_id) -> HttpResponse:
     return redirect("hotline:item", item_id=item.pk)
 
 
-csrf_protect = decorator_from_middleware(CsrfViewMiddleware)
-
-
-@csrf_exempt
 @require_POST
-def item_hashes(request: HttpRequest, item_id) -> HttpResponse:
-    # As on the hash lookup page: the upload handler must be set before anything reads request.POST
-    # (the CSRF check does), hence csrf_exempt here and the project's CSRF check just below.
-    handler = CappedMemoryUploadHandler(request)
-    request.upload_handlers = [handler]
-    return _item_hashes(request, item_id, handler)
-
-
-@csrf_protect
+@memory_uploads
 @permission_required(Perm.HOTLINE_ASSESS)
-def _item_hashes(request: HttpRequest, item_id, handler: CappedMemoryUploadHandler) -> HttpResponse:
+def item_hashes(request: HttpRequest, item_id, upload_handler: CappedMemoryUploadHandler) -> HttpResponse:
     item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
-    form = forms.ItemHashesForm(request.POST, request.FILES, too_large=handler.too_large)
+    form = forms.ItemHashesForm(request.POST, request.FILES, too_large=upload_handler.too_large)
     if not form.is_valid():
         return _detail(request, item, status=400, hash_form=form)
     values = [(algorithm, value, None) for algorithm, value in form.cleaned_data["hashes"]]
     upload = form.cleaned_data.get("file")
     if upload:
-        file_hashes = hash_bytes(upload.read())
+        values += hash_bytes(upload.read()).to_keep()
         upload.close()  # the bytes are dropped here; only the hashes go on
-        values += [
-            ("md5", file_hashes.md5, None),
-            ("sha1", file_hashes.sha1, None),
-            ("sha256", file_hashes.sha256, None),
-        ]
-        if file_hashes.pdq:  # kept with its quality; one under 50 is never used for matching
-            values.append(("pdq", file_hashes.pdq, file_hashes.pdq_quality))
     try:
         added = actions.add_item_hashes(item, by=request.user, values=values, source="file" if upload else "pasted")
     except actions.HotlineError as exc:
@@ -188,9 +166,6 @@ def _item_hashes(request: HttpRequest, item_id, handler: CappedMemoryUploadHandl
             else _("The item already has these hashes."),
         )
     return redirect(reverse("hotline:item", kwargs={"item_id": item.pk}) + "#hashes")
-
-
-item_hashes.required_permission = Perm.HOTLINE_ASSESS  # read by the permission matrix test
 
 
 @require_POST
