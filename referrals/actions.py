@@ -300,11 +300,13 @@ def acknowledge(referral: Referral, *, by) -> Referral:
 @transaction.atomic
 def accept(referral: Referral, *, by) -> Referral:
     """Accept, and create the receiver's own record from the packet (never from the origin record)."""
-    if referral.status not in (Status.SENT, Status.ACKNOWLEDGED):
+    # Locked before the checks: a concurrent acknowledge or revoke is seen, not overwritten.
+    locked = _lock(referral)
+    if locked.status not in (Status.SENT, Status.ACKNOWLEDGED):
         raise StateConflict(WRONG_STATE)
-    created = packets.create_receiver_record(referral, by=by)
+    created = packets.create_receiver_record(locked, by=by)
     fields = {"created_record_id": created} if created else {}
-    stamp_ack = {} if referral.acknowledged_at else {"acknowledged_at": timezone.now()}
+    stamp_ack = {} if locked.acknowledged_at else {"acknowledged_at": timezone.now()}
     return _step(
         referral,
         by=by,
@@ -385,17 +387,12 @@ def hotline_removal_confirmed(item, *, by) -> list[Referral]:
     """The receiving hotline confirmed removal of an item it accepted from referrals: each such
     referral still open completes with "removed" (the sender's item then shows it). Runs inside the
     hotline's removal-check transaction; answers the referrals completed."""
-    prefix = "referral:"
-    origins = item.reports.filter(origin_reference__startswith=prefix).values_list("origin_reference", flat=True)
-    ids = [origin.removeprefix(prefix) for origin in origins]
-    if not ids:
-        return []
     open_referrals = Referral.objects.filter(
-        pk__in=ids,
         kind=Kind.HOTLINE_ITEM,
         receiver_id=item.centre_id,
         status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
-    ).select_related("receiver")
+        created_record_id__in=item.reports.values("pk"),  # the report accepting it created
+    )
     return [complete(referral, by=by, outcome=Outcome.REMOVED) for referral in open_referrals]
 
 

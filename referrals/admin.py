@@ -1,5 +1,6 @@
-"""Platform administrators set a centre's referral deadlines here; referrals themselves are case data
-and stay out of the admin."""
+"""Platform administrators see each centre's referral deadlines here; they are changed on the
+centre's referral settings page, whose action checks and audits them. Referrals themselves are case
+data and stay out of the admin."""
 
 from django.contrib import admin
 
@@ -9,4 +10,12 @@ from referrals.models import ReferralSettings
 @admin.register(ReferralSettings)
 class ReferralSettingsAdmin(admin.ModelAdmin):
     list_display = ("centre", "acknowledge_hours", "act_hours")
-    autocomplete_fields = ()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -137,10 +137,10 @@ def _act(request: HttpRequest, referral_id: UUID, step: str, side: str, **data) 
     for value in data.values():
         _text(value)
     try:
-        getattr(actions, step)(referral, by=request.user, **data)
+        getattr(actions, step)(referral, by=request.user, **data)  # copies the new state onto it
     except actions.ReferralError as exc:
         raise HttpError(exc.status_code, str(exc.message)) from None
-    return _referral(request, referral_id)
+    return referral
 
 
 # --- Reads -----------------------------------------------------------------------------------------
@@ -279,11 +279,6 @@ def _valid(form) -> dict:
     return form.cleaned_data
 
 
-def _centre_pk(code: str, choices) -> str:
-    """The form takes a centre's id; the API names centres by code (unknown: the form says so)."""
-    return next((str(pk) for pk, centre_code in choices.values_list("pk", "code") if centre_code == code), "")
-
-
 def _sent(send, *args, **kwargs):
     try:
         return 201, send(*args, **kwargs)
@@ -301,8 +296,10 @@ def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
     """Forward one of the caller's hotline items to another network hotline (the packet is built
     from the item, as on the page)."""
     item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
-    form = SendItemForm({"receiver": "", "note": _text(body.note)}, service=Service.HOTLINE, exclude_id=item.centre_id)
-    form.data["receiver"] = _centre_pk(body.receiver, form.fields["receiver"].queryset)
+    form = SendItemForm(
+        {"receiver": body.receiver, "note": body.note}, service=Service.HOTLINE, exclude_id=item.centre_id
+    )
+    form.fields["receiver"].to_field_name = "code"  # the API names centres by code
     data = _valid(form)
     return _sent(actions.send_hotline_item, item, by=request.user, receiver=data["receiver"], note=data["note"])
 
@@ -331,10 +328,10 @@ def send_case(request: HttpRequest, case_id: UUID, body: SendCaseIn):
     supervisor's reason (the same consent gate as the page)."""
     case = access_object(Case.objects.visible_to(request.user), pk=case_id)
     form = SendCaseForm(
-        {"receiver": "", "summary": _text(body.summary), "override_reason": _text(body.override_reason)},
+        {"receiver": body.receiver, "summary": body.summary, "override_reason": body.override_reason},
         service=Service.HELPLINE,
         exclude_id=case.centre_id,
     )
-    form.data["receiver"] = _centre_pk(body.receiver, form.fields["receiver"].queryset)
+    form.fields["receiver"].to_field_name = "code"  # the API names centres by code
     data = _valid(form)
     return _sent(actions.send_helpline_case, case, by=request.user, **data)

@@ -20,7 +20,9 @@ def receivers(service: str, exclude_id):
 
 class SendItemForm(forms.Form):
     receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To the hotline of"))
-    note = forms.CharField(label=_("Note for the receiving hotline"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("Note for the receiving hotline"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea
+    )
 
     def __init__(self, *args, service: str, exclude_id, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -31,12 +33,14 @@ class SendCaseForm(forms.Form):
     receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To the helpline of"))
     summary = forms.CharField(
         label=_("Summary written for the referral"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea,
         help_text=_("No names, addresses or other identifying detail unless consent to share is recorded."),
     )
     override_reason = forms.CharField(
         label=_("Reason for sharing identifying detail without consent (supervisors only)"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea,
     )
 
@@ -70,6 +74,7 @@ class InformationRequestForm(forms.Form):
     receiver = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("To centre"))
     question = forms.CharField(
         label=_("Question"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea,
         help_text=_("No names or other identifying detail of a child."),
     )
@@ -109,13 +114,6 @@ class WebhookEndpointForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: every event."),
     )
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        reason = webhooks.check_url(url)
-        if reason is not None:
-            raise forms.ValidationError(reason)
-        return url
 
 
 class DeadlinesForm(forms.Form):

@@ -83,12 +83,16 @@ class ReferralSettings(BaseModel):
 class ReferralQuerySet(models.QuerySet):
     """Referrals seen by the sender's and the receiver's staff of the referral's service, nobody else."""
 
-    def visible_to(self, user) -> ReferralQuerySet:
+    def visible_to(self, user, sides: tuple[str, ...] = ("sender", "receiver")) -> ReferralQuerySet:
+        """``sides``: only the referrals the user's centres sent, or received."""
         condition = Q(pk__in=[])
         for service, code in SERVICE_PERMISSION.items():
             centres = centre_ids_with(user, code)
             if centres:
-                condition |= Q(service=service) & (Q(sender_id__in=centres) | Q(receiver_id__in=centres))
+                either = Q(pk__in=[])
+                for side in sides:
+                    either |= Q(**{f"{side}_id__in": centres})
+                condition |= Q(service=service) & either
         return self.filter(condition)
 
 

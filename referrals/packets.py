@@ -9,10 +9,8 @@ detail only when consent to share is recorded or a supervisor overrides it with 
 
 from __future__ import annotations
 
-from helpline.models import Contact
+from helpline.models import Contact, Urgency
 from hotline.models import Item
-
-_URGENCY_ORDER = ["routine", "concerning", "urgent", "imminent"]
 
 
 def _iso(value) -> str:
@@ -46,7 +44,7 @@ def helpline_packet(case, *, summary: str, override: bool = False) -> tuple[dict
     consent = any(c.consent_share for c in contacts)
     categories = sorted({cat.pk: cat.name for c in contacts for cat in c.categories.all()}.items(), key=lambda p: p[1])
     latest = max(contacts, key=lambda c: c.started_at, default=None)
-    urgency = max((c.urgency for c in contacts), key=_URGENCY_ORDER.index, default="routine")
+    urgency = max((c.urgency for c in contacts), key=Urgency.values.index, default=Urgency.ROUTINE)
     facts = {
         "categories": [name for _pk, name in categories],
         "category_ids": [str(pk) for pk, _name in categories],

@@ -7,32 +7,16 @@ from statistics import median
 
 from django.db.models import QuerySet
 
-from core.access import centre_ids_with, has_perm
+from core.access import has_perm
 from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Notification, Referral
 
 
 def incoming(user) -> QuerySet:
-    return _side(user, "receiver")
+    return Referral.objects.visible_to(user, sides=("receiver",)).select_related("sender", "receiver")
 
 
 def outgoing(user) -> QuerySet:
-    return _side(user, "sender")
-
-
-def _side(user, field: str) -> QuerySet:
-    ids = {
-        service: centre_ids_with(user, code)
-        for service, code in SERVICE_PERMISSION.items()
-        if centre_ids_with(user, code)
-    }
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for service, centres in ids.items():
-        condition |= Q(service=service, **{f"{field}_id__in": centres})
-    return Referral.objects.filter(condition).select_related(
-        "sender", "receiver", "sender__country", "receiver__country"
-    )
+    return Referral.objects.visible_to(user, sides=("sender",)).select_related("sender", "receiver")
 
 
 def can_act(user, referral: Referral, side: str) -> bool:

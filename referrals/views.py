@@ -199,10 +199,10 @@ def network(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = list(Notification.objects.filter(recipient=request.user).select_related("referral")[:100])
-    unread = sum(1 for n in items if n.read_at is None)
+    items = Notification.objects.filter(recipient=request.user).select_related("referral")[:100]
     preference = NotificationPreference.objects.filter(user=request.user).first()
-    context = {"notifications": items, "unread": unread, "email_on": preference is None or preference.email}
+    # The unread count is the page header's (referrals.context_processors): all of them.
+    context = {"notifications": items, "email_on": preference is None or preference.email}
     return render(request, "referrals/notifications.html", context)
 
 

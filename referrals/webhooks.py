@@ -51,6 +51,10 @@ TOO_LONG = _("The address is too long.")
 STALLED_AFTER = timedelta(minutes=15)
 
 
+# Stored for the manager's dead-letter list, in the site's default language (as post()'s reasons).
+ENDPOINT_DISABLED = _("The endpoint is disabled.")
+
+
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8, 16 minutes after the 1st…5th failure."""
     return timedelta(minutes=2 ** (attempts - 1))
@@ -182,7 +186,7 @@ def attempt(delivery_id: str) -> str:
             return delivery.status
         if not delivery.endpoint.is_active:
             # A disabled endpoint is not called; the manager can send the event again later.
-            delivery.status, delivery.last_error = DeliveryStatus.DEAD, "endpoint disabled"
+            delivery.status, delivery.last_error = DeliveryStatus.DEAD, str(ENDPOINT_DISABLED)
             delivery.save(update_fields=["status", "last_error", "updated_at"])
             return delivery.status
         seen_attempts = delivery.attempts

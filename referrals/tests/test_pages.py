@@ -122,7 +122,7 @@ class PageTests(SicnetTestCase):
         referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.login_as(self.mk_analyst)
         response = self.client.get(reverse("referrals:notifications"))
-        self.assertEqual(response.context["unread"], 1)
+        self.assertContains(response, '<span class="badge" id="unread-count">1</span>')
         note = Notification.objects.get(recipient=self.mk_analyst)
         response = self.client.post(reverse("referrals:notification_read", args=[note.pk]))
         self.assertRedirects(response, reverse("referrals:detail", args=[referral.pk]))
