@@ -22,7 +22,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from common import psql, recreate_database  # bench/common.py: the script's own folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -56,26 +57,8 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def psql(database_url: str, sql: str, database: str | None = None) -> str:
-    parts = urlsplit(database_url)
-    target = database or parts.path.lstrip("/")
-    command = [
-        "psql",
-        "-h",
-        parts.hostname or "127.0.0.1",
-        "-p",
-        str(parts.port or 5432),
-        "-U",
-        parts.username or "postgres",
-    ]
-    result = subprocess.run([*command, "-d", target, "-tAc", sql], check=True, capture_output=True, text=True)
-    return result.stdout.strip()
-
-
 def prepare(database_url: str, env: dict) -> None:
-    name = urlsplit(database_url).path.lstrip("/")
-    psql(database_url, f'DROP DATABASE IF EXISTS "{name}"', database="postgres")
-    psql(database_url, f'CREATE DATABASE "{name}"', database="postgres")
+    recreate_database(database_url)
     manage(env, "migrate", "--no-input")
     psql(database_url, "CREATE TABLE bench_intake_baseline (id bigserial PRIMARY KEY, body text NOT NULL)")
     seed = (
@@ -205,7 +188,6 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(label: str, database_url: str) -> dict:
-    before = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
     results = {}
     for endpoint in ("baseline", "ours"):
         closed_loop(endpoint, 3)  # warm up both workers

@@ -33,12 +33,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import recreate_database  # noqa: E402 - bench/common.py, the script's own folder
 
 from hashes.pdq_index import PdqIndex, codes_from_hex  # noqa: E402
 
@@ -186,12 +187,7 @@ def in_child(function, *args):
 def database_url(directory: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        parts = urlsplit(url)
-        name = parts.path.lstrip("/")
-        command = ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-        command += ["-U", parts.username or "postgres", "-d", "postgres", "-qc"]
-        subprocess.run([*command, f'DROP DATABASE IF EXISTS "{name}"'], check=True)
-        subprocess.run([*command, f'CREATE DATABASE "{name}"'], check=True)
+        recreate_database(url)
         return url
     return f"sqlite:///{directory}/pdq_bench.sqlite3"
 

@@ -253,14 +253,20 @@ def _save_progress(job, summary, read: float) -> None:
 
 @transaction.atomic
 def _finish(job, summary, before: int, *, status: str, error: str = "") -> str:
-    _save_progress(job, summary, 1.0 if status == "done" else job.progress)
-    job.status, job.error, job.finished_at = status, error, timezone.now()
     job.progress = 1.0 if status == "done" else job.progress
+    job.rows, job.valid, job.duplicates = summary.rows, summary.valid, summary.duplicates
+    job.rejected = sum(summary.reasons.values())
+    job.status, job.error, job.finished_at = status, error, timezone.now()
     job.added = job.hash_list.entries.count() - before
     job.reasons = dict(summary.reasons.most_common())
     job.rejected_lines = [[line, reason] for line, reason in summary.rejected]
     job.content = b""  # the file is not kept once read
-    job.save()
+    job.save(
+        update_fields=[
+            *("progress", "rows", "valid", "duplicates", "rejected", "status", "error", "finished_at", "added"),
+            *("reasons", "rejected_lines", "content", "updated_at"),
+        ]
+    )
     record(
         "hashes.list_imported",
         actor=job.created_by,
@@ -291,9 +297,9 @@ def add_confirmed_hashes(
     They join the centre's own list named "<centre code> confirmed" (created once, not shared), and,
     when that list ``shares_with_network``, the centre's network-shared list too (its oldest one,
     created as "<centre code> network" if it has none). Only hashes and classifications go there:
-    ``origin`` is a short code ("hotline item <id>"), never a URL. Each new entry goes through
-    ``add_entry`` (its own audit entry); a hash already in a list is left as it is. Answers how many
-    entries were new in each list kind.
+    ``origin`` is a short code ("hotline item <id>"), never a URL. A hash already in a list is left
+    as it is; the new ones are stored in one statement per list, with one audit entry per list that
+    gained any. Answers how many entries were new in each list kind.
     """
     values = list(dict.fromkeys(values))
     added = {ListKind.OWN.value: 0, ListKind.NETWORK.value: 0}
@@ -307,18 +313,33 @@ def add_confirmed_hashes(
             name = NETWORK_LIST_NAME.format(code=centre.code)
             network = _list_named(centre, name, ListKind.NETWORK, TrustLevel.HIGH, by)
         targets.append((ListKind.NETWORK.value, network))
+    now = timezone.now()
     for kind, hash_list in targets:
-        for algorithm, value, quality in values:
-            _entry, created = add_entry(
-                hash_list,
-                by=by,
-                algorithm=algorithm,
-                value=value,
-                classification=classification,
-                quality=quality,
-                origin=origin,
-            )
-            added[kind] += created
+        present = set(
+            hash_list.entries.filter(value__in={value for _a, value, _q in values}).values_list("algorithm", "value")
+        )
+        new = [
+            {"algorithm": algorithm, "value": value, "classification": classification, "quality": quality}
+            for algorithm, value, quality in values
+            if (algorithm, value) not in present
+        ]
+        if not new:
+            continue
+        _store_rows(hash_list, new, by=by, origin=origin, now=now)
+        added[kind] = len(new)
+        record(
+            "hashes.entries_confirmed",
+            actor=by,
+            centre_id=hash_list.centre_id,
+            obj=hash_list,
+            # The first hundred values: the entries themselves hold every one.
+            changes={
+                "origin": origin,
+                "classification": classification,
+                "count": len(new),
+                "hashes": [f"{row['algorithm']}:{row['value']}" for row in new[:100]],
+            },
+        )
     return added
 
 

@@ -15,7 +15,7 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
 
 from core.csrf import CsrfViewMiddleware
-from hashes.matching import PDQ_MIN_QUALITY
+from hashes.matching import usable_quality
 
 try:  # PDQ needs pdqhash (and numpy); without it files still get their exact hashes.
     import numpy
@@ -44,7 +44,7 @@ class FileHashes:
     @property
     def pdq_usable(self) -> bool:
         """A PDQ hash of quality under 50 (a flat or tiny image) is not used for matching."""
-        return bool(self.pdq) and (self.pdq_quality or 0) >= PDQ_MIN_QUALITY
+        return bool(self.pdq) and self.pdq_quality is not None and usable_quality(self.pdq_quality)
 
     def values(self) -> list[tuple[str, str]]:
         """The hashes to match: the exact ones, and PDQ when its quality is good enough."""
@@ -71,12 +71,14 @@ def memory_uploads(view: Callable) -> Callable:
     would otherwise pick Django's default handlers, and those write large files to disk). The view
     gets the handler as ``upload_handler`` (``.too_large`` says the file was skipped)."""
 
+    protected = _csrf_protect(view)
+
     @csrf_exempt
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         handler = CappedMemoryUploadHandler(request)
         request.upload_handlers = [handler]
-        return _csrf_protect(view)(request, *args, upload_handler=handler, **kwargs)
+        return protected(request, *args, upload_handler=handler, **kwargs)
 
     return wrapped
 

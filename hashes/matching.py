@@ -46,7 +46,13 @@ def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
-def _usable_pdq() -> Q:
+def usable_quality(quality: int | None) -> bool:
+    """A PDQ hash is used for matching unless its quality is known to be under PDQ_MIN_QUALITY."""
+    return quality is None or quality >= PDQ_MIN_QUALITY
+
+
+def usable_pdq() -> Q:
+    """The same rule as a filter on entries."""
     return Q(quality__isnull=True) | Q(quality__gte=PDQ_MIN_QUALITY)
 
 
@@ -98,7 +104,7 @@ def _pdq_matches(queries: list[str], user, max_distance: int) -> list[Match]:
         return []
     wanted = sorted(set(entry_ids))
     entries = {}
-    scoped = _entries(user).filter(_usable_pdq(), algorithm=Algorithm.PDQ)
+    scoped = _entries(user).filter(usable_pdq(), algorithm=Algorithm.PDQ)
     for start in range(0, len(wanted), IN_BATCH):
         for entry in scoped.filter(pk__in=wanted[start : start + IN_BATCH]):
             entries[entry.pk] = entry
@@ -133,7 +139,7 @@ IN_BATCH = 500
 
 def _pdq_brute_force(queries: list[str], user, max_distance: int) -> list[Match]:
     hits: list[tuple[str, object, int]] = []
-    candidates = _entries(user).filter(_usable_pdq(), algorithm=Algorithm.PDQ).values_list("pk", "value")
+    candidates = _entries(user).filter(usable_pdq(), algorithm=Algorithm.PDQ).values_list("pk", "value")
     chunk: list[tuple[object, str]] = []
     for row in candidates.iterator(chunk_size=CHUNK):
         chunk.append(row)
@@ -199,8 +205,3 @@ def known_for_items(hashes_by_item: Mapping[Hashable, Iterable[tuple[str, str]]]
         if found:
             result[key] = found
     return result
-
-
-def known_for_urls(hashes_by_url: Mapping[str, Iterable[tuple[str, str]]], *, user=None) -> dict:
-    """The same, keyed by (canonical) URL: the hashes of the material seen at each URL."""
-    return known_for_items(hashes_by_url, user=user)

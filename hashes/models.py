@@ -133,7 +133,9 @@ class HashEntry(BaseModel):
     @property
     def usable(self) -> bool:
         """Matched at all: active, and for PDQ of quality 50 or more (unknown quality is trusted)."""
-        return self.is_active and (self.algorithm != Algorithm.PDQ or self.quality is None or self.quality >= 50)
+        from hashes.matching import usable_quality
+
+        return self.is_active and (self.algorithm != Algorithm.PDQ or usable_quality(self.quality))
 
 
 class PdqChange(models.Model):
@@ -180,6 +182,9 @@ class ImportJob(BaseModel):
     ends, then emptied. Rows are stored in committed batches, so the page can show progress.
     """
 
+    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    CENTRE_FIELD = "hash_list__centre"
+
     hash_list = models.ForeignKey(HashList, on_delete=models.CASCADE, related_name="imports", verbose_name=_("list"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
@@ -202,6 +207,8 @@ class ImportJob(BaseModel):
     error = models.CharField(_("error"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hash list import")

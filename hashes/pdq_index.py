@@ -50,10 +50,6 @@ def codes_from_hex(values: Sequence[str]) -> np.ndarray:
     return np.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").reshape(-1, 4).astype(np.uint64)
 
 
-def hex_from_code(code: np.ndarray) -> str:
-    return code.astype(">u8").tobytes().hex()
-
-
 def keys_from_uuids(ids: Sequence[uuid.UUID | str]) -> tuple[np.ndarray, np.ndarray]:
     """Entry ids → (high, low) 64-bit halves, ordered as the UUIDs are."""
     raw = b"".join((value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))).bytes for value in ids)
@@ -623,14 +619,12 @@ class LiveIndex:
         )
 
     def _from_entries(self) -> PdqIndex:
-        from django.db.models import Q
-
+        from hashes.matching import usable_pdq
         from hashes.models import Algorithm, HashEntry
 
-        usable = Q(quality__isnull=True) | Q(quality__gte=self.min_quality())
         rows = (
             HashEntry.objects.using(self.using)
-            .filter(usable, algorithm=Algorithm.PDQ, is_active=True)
+            .filter(usable_pdq(), algorithm=Algorithm.PDQ, is_active=True)
             .order_by()
             .values_list("id", "value")
         )

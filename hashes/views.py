@@ -169,8 +169,8 @@ def list_import(request: HttpRequest, list_id) -> HttpResponse:
 @permission_required(Perm.HOTLINE_VIEW)
 def import_job(request: HttpRequest, job_id) -> HttpResponse:
     """An import's progress (reloading itself on request until the job ends), then its report."""
-    jobs = ImportJob.objects.filter(hash_list__centre_id__in=centre_ids_with(request.user, Perm.HOTLINE_VIEW))
-    job = access_object(jobs.select_related("hash_list", "created_by").defer("content"), pk=job_id)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("hash_list", "created_by").defer("content")
+    job = access_object(jobs, pk=job_id)
     # Reloading only when asked (and only until the end): an automatic refresh the user cannot stop
     # would move a screen reader's or keyboard user's place on the page.
     auto_update = request.GET.get("auto") == "1" and not job.finished

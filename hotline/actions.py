@@ -20,7 +20,7 @@ from core.crypto import keyed_hash
 from core.permissions import Perm
 from hashes import actions as hash_actions
 from hashes import values as hash_values
-from hashes.models import Algorithm, Classification
+from hashes.models import Algorithm, Classification, ListKind
 from hotline import geoip, taxonomy
 from hotline import public_messages as msg
 from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, ReferenceCounter, Report
@@ -456,14 +456,14 @@ def _confirm_hashes(item: Item, *, by, assessment: str) -> int:
     values = [(h.algorithm, h.value, h.quality) for h in item.hashes.all()]
     if not values:
         return 0
-    hash_actions.add_confirmed_hashes(
+    added = hash_actions.add_confirmed_hashes(
         item.centre,
         values=values,
         classification=classification,
         by=by,
         origin=f"hotline item {item.pk}",  # a code, never the URL: hashes and classifications only
     )
-    return len(values)
+    return added[ListKind.OWN]  # new in the centre's list (a re-assessment adds none)
 
 
 @transaction.atomic

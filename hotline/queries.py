@@ -6,7 +6,7 @@ import secrets
 
 from django.db.models import QuerySet
 
-from hashes.matching import known_for_items
+from hashes.matching import known_for_items, usable_quality
 from hotline.actions import status_token_for
 from hotline.models import Item, ItemHash, ItemStatus, Report
 from hotline.public_messages import PublicStatus
@@ -83,6 +83,7 @@ def hashes_with_matches(item: Item, user) -> list[tuple[ItemHash, list]]:
     item_hashes = list(item.hashes.all())
     if not item_hashes:
         return []
-    wanted = {h.pk: [(h.algorithm, h.value)] for h in item_hashes}
+    # A PDQ hash of low quality (a flat or tiny image) is kept but never matched, as in the lists.
+    wanted = {h.pk: [(h.algorithm, h.value)] for h in item_hashes if h.algorithm != "pdq" or usable_quality(h.quality)}
     known = known_for_items(wanted, user=user)
     return [(h, known.get(h.pk, [])) for h in item_hashes]

@@ -334,7 +334,9 @@ class ConfirmationTests(ItemHashesTestCase):
         self.assertEqual(entries[("pdq", PDQ)].quality, 80)
         # Not shared: no network list.
         self.assertFalse(HashList.objects.filter(kind=ListKind.NETWORK).exists())
-        self.assertEqual(AuditEntry.objects.filter(action="hashes.entry_added").count(), 3)
+        # One audit entry for the list, naming the hashes (not one per hash).
+        confirmed = AuditEntry.objects.get(action="hashes.entries_confirmed")
+        self.assertEqual((confirmed.changes["count"], confirmed.object_id), (3, str(own.pk)))
         self.assertEqual(self.item.events.get(kind=ItemEvent.Kind.ASSESSED).details["hashes_confirmed"], 3)
         # The page now knows them, from the centre's own list.
         page = self.client.get(self.page)
@@ -347,6 +349,9 @@ class ConfirmationTests(ItemHashesTestCase):
         actions.add_item_hashes(other, by=self.al_analyst, values=[("sha1", SHA1), ("md5", MD5)])
         self.assess("national", item=other)
         self.assess("national")
+        # Assessed again: nothing new joined, and the timeline does not say otherwise.
+        latest = self.item.events.filter(kind=ItemEvent.Kind.ASSESSED).order_by("-at", "-pk").first()
+        self.assertNotIn("hashes_confirmed", latest.details)
         self.assertEqual(HashList.objects.filter(centre=self.al_centre).count(), 1)
         own = self.confirmed_list()
         self.assertEqual(own.entries.count(), 4)
@@ -398,7 +403,7 @@ class ConfirmationTests(ItemHashesTestCase):
 
     def test_the_assessment_and_the_lists_are_one_transaction(self):
         with (
-            mock.patch("hashes.actions.add_entry", side_effect=RuntimeError("disk full")),
+            mock.patch("hashes.actions._store_rows", side_effect=RuntimeError("disk full")),
             self.assertRaises(RuntimeError),
         ):
             actions.assess_item(self.item, by=self.al_analyst, assessment="baseline")
@@ -467,3 +472,18 @@ class ItemHashesApiTests(SicnetTestCase):
         self.assertEqual(self.call("GET", token=self.mk_token).status_code, 404)
         self.assertEqual(self.call("POST", {"hashes": [SHA1]}, token=self.mk_token).status_code, 404)
         self.assertEqual(self.item.hashes.count(), 1)
+
+
+class LowQualityPdqTests(SicnetTestCase):
+    def test_an_items_pdq_of_low_quality_is_kept_but_never_matched(self):
+        from hotline.queries import hashes_with_matches
+
+        listed = make_list(self.al_centre, "AL own")
+        make_entry(listed, "pdq", PDQ, quality=90)
+        item = new_item()
+        actions.add_item_hashes(item, by=self.al_analyst, values=[("pdq", PDQ, 10)])
+        self.assertEqual(
+            [(h.quality, matches) for h, matches in hashes_with_matches(item, self.al_analyst)], [(10, [])]
+        )
+        item.hashes.update(quality=80)
+        self.assertEqual(len(hashes_with_matches(item, self.al_analyst)[0][1]), 1)
