@@ -7,18 +7,15 @@ from django.shortcuts import render
 
 from audit import queries
 from audit.forms import AuditFilterForm
-from core.access import memberships_of, permission_required
-from core.permissions import Perm, permissions_for_role
+from core.access import centres_with, permission_required
+from core.permissions import Perm
 
 PAGE_SIZE = 50
 
 
 @permission_required(Perm.AUDIT_VIEW)
 def log(request):
-    centres = sorted(
-        {m.centre for m in memberships_of(request.user) if Perm.AUDIT_VIEW in permissions_for_role(m.role)},
-        key=lambda c: c.name,
-    )
+    centres = sorted(centres_with(request.user, Perm.AUDIT_VIEW), key=lambda c: c.name)
     form = AuditFilterForm(request.GET or None, centres=centres)
     entries = queries.entries_visible_to(request.user)
     if form.is_bound and not form.is_valid():

@@ -81,6 +81,24 @@ def centres_with(user, code: str) -> list:
     return list({m.centre_id: m.centre for m in memberships_of(user) if code in permissions_for_role(m.role)}.values())
 
 
+def users_with(centre_id, code: str) -> models.QuerySet:
+    """Active users holding ``code`` at the centre through an active membership (each once)."""
+    from django.contrib.auth import get_user_model
+
+    from core.permissions import roles_with
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__centre_id=centre_id,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(code),
+        )
+        .distinct()
+    )
+
+
 def country_ids_with(user, code: str) -> set:
     return {m.centre.country_id for m in memberships_of(user) if code in permissions_for_role(m.role)}
 

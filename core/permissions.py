@@ -116,5 +116,10 @@ def permissions_for_role(role: str) -> frozenset[str]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def roles_with(code: str) -> list[str]:
+    """The roles that grant ``code``."""
+    return [role for role, codes in ROLE_PERMISSIONS.items() if code in codes]
+
+
 def role_requires_mfa(role: str) -> bool:
     return bool(permissions_for_role(role) & SENSITIVE_PERMISSIONS)

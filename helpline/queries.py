@@ -6,7 +6,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.access import centre_ids_with
+from core.access import centre_ids_with, centres_with
 from core.permissions import Perm
 from helpline.models import (
     CASE_DATA_PERMISSION,
@@ -23,22 +23,12 @@ from helpline.models import (
 
 def logging_centres(user) -> list:
     """The centres where the user logs helpline contacts (their memberships, already cached)."""
-    from core.access import memberships_of
-    from core.permissions import permissions_for_role
-
-    seen: dict = {}
-    for membership in memberships_of(user):
-        if Perm.HELPLINE_LOG in permissions_for_role(membership.role):
-            seen.setdefault(membership.centre_id, membership.centre)
-    return list(seen.values())
+    return centres_with(user, Perm.HELPLINE_LOG)
 
 
 def managed_centres(user) -> list:
     """Centres the user manages: their country's services directory is theirs to edit."""
-    from core.access import memberships_of
-    from core.permissions import permissions_for_role
-
-    return [m.centre for m in memberships_of(user) if Perm.CENTRE_MANAGE in permissions_for_role(m.role)]
+    return centres_with(user, Perm.CENTRE_MANAGE)
 
 
 def supervised_centre_ids(user) -> set:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
-from core.access import access_centre, access_object, country_ids_with, permission_required
+from core.access import access_centre, access_object, centres_with, country_ids_with, permission_required
 from core.permissions import Perm
 from helpline import actions, forms, queries
 from helpline.models import (
@@ -502,16 +502,12 @@ def export_insafe(request: HttpRequest, centre_id) -> HttpResponse:
 
 @permission_required(Perm.HELPLINE_SUPERVISE)
 def exports(request: HttpRequest) -> HttpResponse:
-    from core.access import memberships_of
-    from core.permissions import permissions_for_role
-
-    centres = {
-        m.centre_id: m.centre
-        for m in memberships_of(request.user)
-        if Perm.HELPLINE_SUPERVISE in permissions_for_role(m.role)
-    }
     today = timezone.localdate()
-    context = {"centres": list(centres.values()), "year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    context = {
+        "centres": centres_with(request.user, Perm.HELPLINE_SUPERVISE),
+        "year": today.year,
+        "quarter": (today.month - 1) // 3 + 1,
+    }
     return render(request, "helpline/exports.html", context)
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import Perm, Role, permissions_for_role
+from core.access import users_with
+from core.permissions import Perm
 from hashes.forms import LookupForm
 from hotline import taxonomy
 from hotline.models import ItemStatus
@@ -57,13 +58,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, centre, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        roles = [role for role, _label in Role.CHOICES if Perm.HOTLINE_ASSESS in permissions_for_role(role)]
-        self.fields["to"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__centre=centre, memberships__role__in=roles, memberships__is_active=True)
-            .distinct()
-            .order_by("email")
-        )
+        # Active people only: a deactivated analyst is not offered.
+        self.fields["to"].queryset = users_with(centre.pk, Perm.HOTLINE_ASSESS).order_by("email")
 
 
 class AssessForm(forms.Form):

@@ -12,7 +12,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
-from core.access import access_centre, access_object, centre_ids_with, has_perm, memberships_of, permission_required
+from core.access import (
+    access_centre,
+    access_object,
+    centres_with,
+    has_perm,
+    permission_required,
+)
 from core.permissions import Perm
 from hashes.actions import CONFIRMED_LIST_NAME
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, memory_uploads, pdq_available
@@ -184,12 +190,7 @@ def item_hash_remove(request: HttpRequest, item_id, hash_id) -> HttpResponse:
 
 @permission_required(Perm.HOTLINE_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    centres = [
-        m.centre
-        for m in memberships_of(request.user)
-        if m.centre_id in centre_ids_with(request.user, Perm.HOTLINE_VIEW)
-    ]
-    centres = list({c.pk: c for c in centres}.values())
+    centres = centres_with(request.user, Perm.HOTLINE_VIEW)
     chosen = request.GET.get("centre")
     centre = access_centre(request.user, chosen, Perm.HOTLINE_VIEW) if chosen else centres[0]
     period = forms.PeriodForm(request.GET or None)

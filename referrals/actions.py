@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.actions import record
-from core.access import has_perm
-from core.permissions import ROLE_PERMISSIONS, Perm
+from core.access import has_perm, users_with
+from core.permissions import Perm
 from core.tasks import send_email
 from referrals import packets, webhooks
 from referrals.models import (
@@ -68,16 +68,7 @@ NO_SERVICE = gettext_lazy("That centre does not run this service.")
 
 
 def _staff(centre_id, code: str):
-    from django.contrib.auth import get_user_model
-
-    roles = [role for role, codes in ROLE_PERMISSIONS.items() if code in codes]
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True, memberships__centre_id=centre_id, memberships__is_active=True, memberships__role__in=roles
-        )
-        .distinct()
-    )
+    return list(users_with(centre_id, code))
 
 
 def _notify(referral: Referral, event: str, centre_id, *, code: str | None = None) -> list[Notification]:

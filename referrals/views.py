@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.actions import record
-from core.access import access_centre, access_object, centre_ids_with, has_perm, memberships_of, permission_required
+from core.access import (
+    access_centre,
+    access_object,
+    centre_ids_with,
+    centres_with,
+    permission_required,
+)
 from core.permissions import Perm
 from helpline.models import Case
 from hotline.models import Item
@@ -34,12 +40,6 @@ VIEW_CODES = tuple(dict.fromkeys(SERVICE_PERMISSION.values()))
 ACT_CODES = tuple(dict.fromkeys(SERVICE_ACT_PERMISSION.values()))
 
 
-def _managed_centres(user) -> list:
-    """Centres whose referral settings the user manages (memberships are cached: no query)."""
-    centres = {m.centre_id: m.centre for m in memberships_of(user) if has_perm(user, Perm.CENTRE_MANAGE, m.centre_id)}
-    return list(centres.values())
-
-
 def _referral(request: HttpRequest, referral_id) -> Referral:
     queryset = Referral.objects.visible_to(request.user).select_related("sender", "receiver", "sent_by")
     return access_object(queryset, pk=referral_id)
@@ -50,7 +50,7 @@ def _list(request: HttpRequest, direction: str) -> HttpResponse:
     context = {
         "referrals": list(side(request.user)[:200]),
         "direction": direction,
-        "managed_centres": _managed_centres(request.user),
+        "managed_centres": centres_with(request.user, Perm.CENTRE_MANAGE),
     }
     return render(request, "referrals/list.html", context)
 

@@ -193,3 +193,16 @@ class ItemPageTests(SicnetTestCase):
         self.item.refresh_from_db()
         self.assertEqual(self.item.assigned_to, self.al_analyst)
         self.assertEqual(self.item.events.filter(kind=ItemEvent.Kind.ASSIGNED).count(), 1)
+
+
+class AssignChoicesTests(SicnetTestCase):
+    def test_only_active_people_who_can_assess_are_offered(self):
+        from hotline.forms import AssignForm
+
+        offered = set(AssignForm(centre=self.al_centre).fields["to"].queryset)
+        self.assertIn(self.al_analyst, offered)
+        self.assertNotIn(self.al_counsellor, offered)  # no hotline.assess
+        self.assertNotIn(self.mk_analyst, offered)  # another centre
+        self.al_analyst.is_active = False
+        self.al_analyst.save(update_fields=["is_active"])
+        self.assertNotIn(self.al_analyst, set(AssignForm(centre=self.al_centre).fields["to"].queryset))
