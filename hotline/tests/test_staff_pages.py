@@ -206,3 +206,20 @@ class AssignChoicesTests(SicnetTestCase):
         self.al_analyst.is_active = False
         self.al_analyst.save(update_fields=["is_active"])
         self.assertNotIn(self.al_analyst, set(AssignForm(centre=self.al_centre).fields["to"].queryset))
+
+
+class TimelineDetailsTests(SicnetTestCase):
+    def test_details_read_as_labels_in_the_readers_language(self):
+        from hotline import actions
+
+        report, _token = make_report(["https://bad.example.com/t"])
+        item = report.items.get()
+        actions.assess_item(item, by=self.al_analyst, assessment="baseline", flags=["new", "commercial"])
+        actions.check_removal(item, by=self.al_analyst, removed=False)
+        self.login_as(self.al_analyst)
+        page = self.client.get(reverse("hotline:item", args=[item.pk])).content.decode()
+        self.assertIn("Assessment: Illegal everywhere (INTERPOL baseline)", page)
+        self.assertIn("Flags: Commercial, First seen (new content)", page)
+        self.assertIn("Result: Still online", page)  # a false value is shown, not hidden
+        self.assertNotIn("notes_changed", page)
+        self.assertNotIn("assessment: baseline", page)
