@@ -507,7 +507,7 @@ def _acted(item: Item, timestamp_field: str, at: datetime) -> list[str]:
 
 @transaction.atomic
 def forward_item(item: Item, *, by, country: str, hotline: str = "", on: date | None = None) -> Item:
-    """A record for now: the Referrals app turns it into a real hand-over."""
+    """Record a forwarding (also written by referrals.actions when a referral hands the item over)."""
     _open_or_refuse(item)
     at = _moment(on, item)
     fields = _acted(item, "forwarded_at", at)

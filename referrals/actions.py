@@ -170,7 +170,7 @@ def send_hotline_item(item, *, by, receiver, note: str = "") -> Referral:
     """Forward a hotline item to the hotline of another centre, with a packet built from the item."""
     _check_receiver(item.centre, receiver, Service.HOTLINE)
     packet, narrative = packets.hotline_packet(item, note=note)
-    return _create(
+    referral = _create(
         sender=item.centre,
         receiver=receiver,
         service=Service.HOTLINE,
@@ -180,6 +180,8 @@ def send_hotline_item(item, *, by, receiver, note: str = "") -> Referral:
         narrative=narrative,
         source_id=item.pk,
     )
+    _record_on_item(item, by=by, target=ExternalTarget.HOTLINE, name=receiver.name, country=receiver.country.code)
+    return referral
 
 
 @transaction.atomic
@@ -188,7 +190,7 @@ def send_external(item, *, by, target: str, name: str = "", reference: str = "")
     if target not in ExternalTarget.values:
         raise ReferralError(WRONG_STATE)
     packet, narrative = packets.hotline_packet(item)
-    return _create(
+    referral = _create(
         sender=item.centre,
         receiver=None,
         service=Service.HOTLINE,
@@ -201,6 +203,22 @@ def send_external(item, *, by, target: str, name: str = "", reference: str = "")
         external_name=name,
         external_reference=reference,
     )
+    _record_on_item(item, by=by, target=target, name=name, reference=reference)
+    return referral
+
+
+def _record_on_item(item, *, by, target: str, name: str, country: str = "", reference: str = "") -> None:
+    """The hand-over is also the item's own step (forwarded, or reported to law enforcement), so its
+    status, timeline and figures show it without the analyst entering it twice."""
+    from hotline import actions as hotline_actions
+
+    if not item.is_open:
+        return
+    label = name or str(ExternalTarget(target).label)
+    if target == ExternalTarget.LAW_ENFORCEMENT:
+        hotline_actions.report_to_law_enforcement(item, by=by, agency=label, reference=reference)
+    else:
+        hotline_actions.forward_item(item, by=by, country=item.hosting_country or country, hotline=label)
 
 
 @transaction.atomic

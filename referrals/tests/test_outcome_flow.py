@@ -73,3 +73,20 @@ class OutcomeFlowTests(SicnetTestCase):
         hotline_actions.check_removal(sender_item, by=self.al_analyst, removed=True)
         referral.refresh_from_db()
         self.assertEqual(referral.status, Status.ACCEPTED)
+
+
+class HandOverOnTheItemTests(SicnetTestCase):
+    def test_a_referral_is_the_items_forwarding_and_law_enforcement_its_report(self):
+        from hotline.models import ItemStatus
+
+        item = fixtures.al_item(self)
+        actions.send_hotline_item(item, by=self.al_analyst, receiver=self.mk_centre)
+        item.refresh_from_db()
+        self.assertIsNotNone(item.forwarded_at)
+        self.assertEqual(item.status, ItemStatus.ACTION_TAKEN)
+        event = item.events.get(kind=ItemEvent.Kind.FORWARDED)
+        self.assertEqual(event.details["hotline"], self.mk_centre.name)
+        actions.send_external(item, by=self.al_analyst, target="law_enforcement", name="State police", reference="P-9")
+        item.refresh_from_db()
+        self.assertIsNotNone(item.law_enforcement_at)
+        self.assertEqual(item.events.get(kind=ItemEvent.Kind.LAW_ENFORCEMENT).details["agency"], "State police")
