@@ -19,8 +19,8 @@ HEAD_LOCK = " FOR UPDATE"
 _COLUMNS = ("at", "actor_id", "actor_label", "centre_id", "action", "object_type", "object_id", "changes")
 
 
-def _lock_head() -> tuple[int, str]:
-    """Lock the chain's head and read it: (last seq, last hash).
+def _lock_head() -> str:
+    """Lock the chain's head and read the last hash.
 
     On PostgreSQL, FOR UPDATE waits for a concurrent writer's commit and then reads the row as that
     writer left it, so two transactions never chain onto the same entry. SQLite transactions start
@@ -37,7 +37,7 @@ def _lock_head() -> tuple[int, str]:
             cursor.execute(f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, %s, %s) ON CONFLICT (id) DO NOTHING", last)  # noqa: S608
             cursor.execute(read)
             row = cursor.fetchone()
-    return row
+    return row[1]
 
 
 def _append(entry: AuditEntry) -> None:
@@ -105,7 +105,7 @@ def record(
     # No savepoint inside the caller's transaction (two round trips saved on every action): an
     # entry that cannot be written must undo the action anyway.
     with transaction.atomic(savepoint=False):
-        _last_seq, last_hash = _lock_head()
+        last_hash = _lock_head()
         entry = AuditEntry(
             at=timezone.now(),
             actor_id=_uuid_or_none(getattr(actor, "pk", None)),

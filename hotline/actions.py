@@ -355,7 +355,7 @@ def _open_or_refuse(item: Item) -> None:
         raise HotlineError(_("This item is closed."))
 
 
-def _moment(on: date | None, item: Item) -> datetime:
+def _moment(on: date | None) -> datetime:
     """When a step happened: now, or midday of the date the analyst gives for an earlier step."""
     now = timezone.now()
     if on is None or on >= timezone.localdate(now):
@@ -509,7 +509,7 @@ def _acted(item: Item, timestamp_field: str, at: datetime) -> list[str]:
 def forward_item(item: Item, *, by, country: str, hotline: str = "", on: date | None = None) -> Item:
     """Record a forwarding (also written by referrals.actions when a referral hands the item over)."""
     _open_or_refuse(item)
-    at = _moment(on, item)
+    at = _moment(on)
     fields = _acted(item, "forwarded_at", at)
     _step(item, ItemEvent.Kind.FORWARDED, by, {"country": country.upper(), "hotline": hotline}, fields, at)
     return item
@@ -518,7 +518,7 @@ def forward_item(item: Item, *, by, country: str, hotline: str = "", on: date | 
 @transaction.atomic
 def report_to_law_enforcement(item: Item, *, by, agency: str, reference: str = "", on: date | None = None) -> Item:
     _open_or_refuse(item)
-    at = _moment(on, item)
+    at = _moment(on)
     fields = _acted(item, "law_enforcement_at", at)
     _step(item, ItemEvent.Kind.LAW_ENFORCEMENT, by, {"agency": agency, "reference": reference}, fields, at)
     return item
@@ -527,7 +527,7 @@ def report_to_law_enforcement(item: Item, *, by, agency: str, reference: str = "
 @transaction.atomic
 def send_notice(item: Item, *, by, contact: str, channel: str, on: date | None = None) -> Item:
     _open_or_refuse(item)
-    at = _moment(on, item)
+    at = _moment(on)
     fields = _acted(item, "notice_at", at)
     _step(item, ItemEvent.Kind.NOTICE, by, {"contact": contact, "channel": channel}, fields, at)
     return item
@@ -536,7 +536,7 @@ def send_notice(item: Item, *, by, contact: str, channel: str, on: date | None =
 @transaction.atomic
 def check_removal(item: Item, *, by, removed: bool, on: date | None = None) -> Item:
     _open_or_refuse(item)
-    at = _moment(on, item)
+    at = _moment(on)
     fields: list[str] = []
     if removed and item.removed_at is None:
         item.removed_at = at
@@ -650,6 +650,3 @@ def remove_item_hash(item: Item, item_hash: ItemHash, *, by) -> None:
     item_hash.delete()
     ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.HASH_REMOVED, at=timezone.now(), by=by, details=details)
     record("hotline.item_hash_removed", actor=by, centre_id=item.centre_id, obj=item, changes=details)
-
-
-SOURCES_FROM_PUBLIC = (taxonomy.Source.WEB_FORM, taxonomy.Source.PUBLIC_API)

@@ -98,10 +98,6 @@ class Item(BaseModel):
     def is_open(self) -> bool:
         return self.status != ItemStatus.CLOSED
 
-    @property
-    def is_illegal(self) -> bool:
-        return self.assessment in taxonomy.ILLEGAL_ASSESSMENTS
-
 
 class Report(BaseModel):
     """One submission (public form, API, helpline escalation or import) naming one or more URLs."""

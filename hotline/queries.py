@@ -31,8 +31,6 @@ def queue(user, params: dict) -> QuerySet[Item]:
         items = items.filter(status=status)
     if params.get("harm_type"):
         items = items.filter(harm_type=params["harm_type"])
-    if params.get("centre"):
-        items = items.filter(centre_id=params["centre"])
     mine = params.get("assigned")
     if mine == "me":
         items = items.filter(assigned_to=user)

@@ -67,12 +67,17 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 # --- Where a webhook may point ---------------------------------------------------------------------
 
 
+def _allowed(name: str) -> bool:
+    value = getattr(settings, name, None)
+    return settings.DEBUG if value is None else bool(value)
+
+
 def allow_http() -> bool:
-    return bool(getattr(settings, "REFERRALS_WEBHOOK_ALLOW_HTTP", settings.DEBUG))
+    return _allowed("REFERRALS_WEBHOOK_ALLOW_HTTP")
 
 
 def allow_private() -> bool:
-    return bool(getattr(settings, "REFERRALS_WEBHOOK_ALLOW_PRIVATE", settings.DEBUG))
+    return _allowed("REFERRALS_WEBHOOK_ALLOW_PRIVATE")
 
 
 def resolve(host: str, port: int) -> list[str]:

@@ -187,6 +187,10 @@ HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format cou
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
+# Webhook addresses: https to public addresses only, unless these allow it. Unset (None), they
+# follow DEBUG as it is when the address is checked (tests run with DEBUG off).
+REFERRALS_WEBHOOK_ALLOW_HTTP = env_bool("REFERRALS_WEBHOOK_ALLOW_HTTP", None)
+REFERRALS_WEBHOOK_ALLOW_PRIVATE = env_bool("REFERRALS_WEBHOOK_ALLOW_PRIVATE", None)
 # PDQ: a match is a Hamming distance of at most this many bits (31 is the PDQ standard; the
 # in-memory index answers up to 31, beyond it every entry is compared).
 HASHES_PDQ_MAX_DISTANCE = int(env("HASHES_PDQ_MAX_DISTANCE", "31"))
