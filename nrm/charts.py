@@ -6,9 +6,24 @@ import math
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 # Room on either side for the axis labels, which are centred on their spoke and can be long.
 _LABEL_ROOM = 80
+
+
+def assessment_radar(assessment, scores: list, maximum: int) -> str:
+    """The radar of an assessment's domain scores, titled with its country and period."""
+    title = _("Domain scores of %(country)s, %(period)s") % {
+        "country": assessment.country.display_name,
+        "period": assessment.period,
+    }
+    return radar_svg(
+        [domain.display_name for domain, _score in scores],
+        [score for _domain, score in scores],
+        maximum=maximum,
+        title=title,
+    )
 
 
 def radar_svg(

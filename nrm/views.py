@@ -64,7 +64,7 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict:
             }
             for domain, score in scores
         ],
-        "radar": _radar(assessment, scores, max(levels) if levels else 4),
+        "radar": charts.assessment_radar(assessment, scores, max(levels) if levels else 4),
         "items": assessment.action_items.select_related("capability").prefetch_related("comments"),
         "can_edit": assessment.country_id in editable_countries and assessment.is_editable,
         "can_plan": assessment.country_id in editable_countries,
@@ -75,19 +75,6 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict:
         .filter(country=assessment.country)
         .exclude(pk=assessment.pk),
     }
-
-
-def _radar(assessment: Assessment, scores: list, maximum: int):
-    title = _("Domain scores of %(country)s, %(period)s") % {
-        "country": assessment.country.display_name,
-        "period": assessment.period,
-    }
-    return charts.radar_svg(
-        [domain.display_name for domain, _score in scores],
-        [score for _domain, score in scores],
-        maximum=maximum,
-        title=title,
-    )
 
 
 @permission_required(Perm.NRM_READ)
@@ -241,7 +228,9 @@ def _comparison_context(request: HttpRequest, *, page: bool = False) -> dict:
         "overdue": queries.overdue_items(request.user),
     }
     if page:
-        context["radars"] = [(row, _radar(row.assessment, row.scores, maximum)) for row in rows if row.assessment]
+        context["radars"] = [
+            (row, charts.assessment_radar(row.assessment, row.scores, maximum)) for row in rows if row.assessment
+        ]
     return context
 
 

@@ -8,4 +8,11 @@ register = template.Library()
 
 @register.filter
 def managed_by(centre, user) -> bool:
+    """The user manages the centre's members."""
     return has_perm(user, Perm.MEMBERS_MANAGE, centre.pk)
+
+
+@register.filter
+def settings_managed_by(centre, user) -> bool:
+    """The user manages the centre's settings (helpline retention, referral deadlines)."""
+    return has_perm(user, Perm.CENTRE_MANAGE, centre.pk)
