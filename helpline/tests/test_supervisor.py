@@ -62,6 +62,39 @@ class ImminentDangerTests(SicnetTestCase):
         self.assertIsNone(alert.acknowledged_at)
 
 
+class OtherCountrySupervisorTests(SicnetTestCase):
+    """A supervisor who does see case data, at North Macedonia's helpline: Albania's stay unknown."""
+
+    def setUp(self):
+        from django.contrib.auth import get_user_model
+
+        from core.permissions import Role
+        from network.models import Membership
+
+        self.mk_supervisor = get_user_model().objects.create_user(email="mk_sup@test.example", password=None)
+        Membership.objects.create(user=self.mk_supervisor, centre=self.mk_centre, role=Role.SUPERVISOR)
+
+    def test_albanias_alert_and_case_are_404_and_absent_from_the_dashboard(self):
+        alert = fixtures.al_alert(self)
+        case = fixtures.al_case(self)
+        self.login_as(self.mk_supervisor)
+        for url in (
+            reverse("helpline:alert_acknowledge", args=[alert.pk]),
+            reverse("helpline:case_assign", args=[case.pk]),
+            reverse("helpline:case_close", args=[case.pk]),
+        ):
+            self.assertEqual(self.client.post(url, {"owner": self.mk_supervisor.pk}).status_code, 404, url)
+        alert.refresh_from_db()
+        case.refresh_from_db()
+        self.assertIsNone(alert.acknowledged_at)
+        self.assertNotEqual(case.status, "closed")
+        page = self.client.get(DASHBOARD)
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "No open cases.")
+        self.assertNotContains(page, str(case))  # "C-000001"
+        self.assertNotContains(page, str(alert.pk))
+
+
 class DashboardTests(SicnetTestCase):
     def test_figures_and_a_fixed_query_count(self):
         case = fixtures.al_case(self)
