@@ -143,7 +143,8 @@ def permission_required(*codes: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.required_permission = codes[0]  # read by the permission matrix test
+        wrapped.required_permissions = codes  # read by the permission matrix test
+        wrapped.required_permission = codes[0]
         return wrapped
 
     return decorator

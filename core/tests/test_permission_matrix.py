@@ -61,6 +61,11 @@ class Route:
     def required_permission(self) -> str | None:
         return getattr(self.callback, "required_permission", None)
 
+    @property
+    def required_permissions(self) -> tuple[str, ...]:
+        """Every code the view accepts (any one of them will do)."""
+        return getattr(self.callback, "required_permissions", None) or tuple(filter(None, [self.required_permission]))
+
 
 def discover_routes() -> list[Route]:
     routes: list[Route] = []
@@ -236,16 +241,15 @@ def is_refusal(response) -> bool:
     return response.status_code in (401, 403, 404, 405) or LOGIN.matches(response)
 
 
-def operation_permission(path: str, method: str) -> str | None:
-    """The permission code the operation's StaffAuth asks for (None: any signed-in caller)."""
+def operation_permissions(path: str, method: str) -> tuple[str, ...]:
+    """The permission codes the operation's StaffAuth accepts, any one of them (none: any signed-in caller)."""
     for route in ROUTES:
         if route.template == path:
             view = inspect.getclosurevars(route.callback).nonlocals.get("self")
             for operation in getattr(view, "operations", []):
                 if method in operation.methods:
-                    codes = [cb.code for cb in operation.auth_callbacks if getattr(cb, "code", None)]
-                    return codes[0] if codes else None
-    return None
+                    return tuple(code for cb in operation.auth_callbacks for code in getattr(cb, "codes", ()))
+    return ()
 
 
 # --- The test -------------------------------------------------------------------------------------
@@ -343,18 +347,18 @@ class PermissionMatrixTests(SicnetTestCase):
                     f"POST {path} as {user} was not refused ({describe(response)}), though its GET is",
                 )
 
-    def check_foreign_object_rule(self, key: str, expect: Expect, method: str, code: str | None) -> None:
-        """On an Albanian record, North Macedonia's users get 404; 403 only without the permission."""
+    def check_foreign_object_rule(self, key: str, expect: Expect, method: str, codes: tuple[str, ...]) -> None:
+        """On an Albanian record, North Macedonia's users get 404; 403 only without any of the codes."""
         for user, (centre, role) in CANONICAL_USERS.items():
             if centre != "mk":
                 continue
             outcome = expect.outcome_for(user)
-            lacks_permission = code is not None and code not in permissions_for_role(role)
+            lacks_permission = bool(codes) and not any(code in permissions_for_role(role) for code in codes)
             allowed = outcome in (NOT_FOUND, NOT_ALLOWED) or (outcome == matrix.FORBIDDEN and lacks_permission)
             self.assertTrue(
                 allowed,
                 f"{key} {method}: {user} is declared {outcome} on a record of Albania; a user of another "
-                f"centre must get NOT_FOUND (FORBIDDEN only when lacking {code or 'the permission'} everywhere)",
+                f"centre must get NOT_FOUND (FORBIDDEN only when lacking {' or '.join(codes) or 'the permission'} everywhere)",
             )
 
     def build_kwargs(self, expect: Expect, params) -> dict:
@@ -383,7 +387,7 @@ class PermissionMatrixTests(SicnetTestCase):
             self.assertIs(match.func, route.callback, f"{path} (built for {route.key}) resolves to {match.view_name}")
             for method in expect.methods:
                 if expect.object_kwargs:
-                    self.check_foreign_object_rule(route.key, expect, method, route.required_permission)
+                    self.check_foreign_object_rule(route.key, expect, method, route.required_permissions)
                 for user in USERS:
                     self.expect(expect.outcome_for(user), user, method, path)
                 # Public pages exist in every language, with the same answer.
@@ -416,7 +420,7 @@ class PermissionMatrixTests(SicnetTestCase):
         kwargs = self.build_kwargs(expect, params)
         path = template.format(**kwargs)
         if expect.object_kwargs:
-            self.check_foreign_object_rule(key, expect, method, operation_permission(template, method))
+            self.check_foreign_object_rule(key, expect, method, operation_permissions(template, method))
         for user in USERS:
             self.expect(expect.outcome_for(user), user, method, path, api_body=True)
         if method == "GET" and f"POST {template}" not in DECLARED_API:
