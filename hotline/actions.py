@@ -626,17 +626,9 @@ def add_item_hashes(item: Item, *, by, values: Iterable[tuple], source: str = "p
     if not new:
         return []
     ItemHash.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent add of the same hash is no error
-    ItemEvent.objects.create(
-        item=item, kind=ItemEvent.Kind.HASHES_ADDED, at=now, by=by, details={"added": len(new), "source": source}
-    )
-    record(
-        "hotline.item_hashes_added",
-        actor=by,
-        centre_id=item.centre_id,
-        obj=item,
-        # The first hundred values: the rows themselves hold every one.
-        changes={"source": source, "count": len(new), "hashes": [f"{h.algorithm}:{h.value}" for h in new[:100]]},
-    )
+    # The first hundred values: the rows themselves hold every one.
+    details = {"source": source, "added": len(new), "hashes": [f"{h.algorithm}:{h.value}" for h in new[:100]]}
+    _step(item, ItemEvent.Kind.HASHES_ADDED, by, details, [], at=now)
     return new
 
 
@@ -648,5 +640,4 @@ def remove_item_hash(item: Item, item_hash: ItemHash, *, by) -> None:
         raise HotlineError(_("This hash is not one of this item's."))
     details = {"algorithm": item_hash.algorithm, "value": item_hash.value}
     item_hash.delete()
-    ItemEvent.objects.create(item=item, kind=ItemEvent.Kind.HASH_REMOVED, at=timezone.now(), by=by, details=details)
-    record("hotline.item_hash_removed", actor=by, centre_id=item.centre_id, obj=item, changes=details)
+    _step(item, ItemEvent.Kind.HASH_REMOVED, by, details, [])

@@ -73,7 +73,7 @@ class AddingHashesTests(ItemHashesTestCase):
             },
         )
         event = self.item.events.get(kind=ItemEvent.Kind.HASHES_ADDED)
-        self.assertEqual((event.by, event.details), (self.al_analyst, {"added": 4, "source": "pasted"}))
+        self.assertEqual((event.by, event.details["added"], event.details["source"]), (self.al_analyst, 4, "pasted"))
         entry = AuditEntry.objects.get(action="hotline.item_hashes_added", object_id=str(self.item.pk))
         self.assertIn(f"sha256:{SHA256}", entry.changes["hashes"])
         # The same hashes again: nothing new, no second timeline or audit entry.
