@@ -64,7 +64,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
     fmt = forms.ChoiceField(
         label=gettext_lazy("Format"),
-        choices=[("", gettext_lazy("From the file name")), ("csv", "CSV"), ("txt", "Text"), ("jsonl", "JSON lines")],
+        choices=[
+            ("", gettext_lazy("From the file name")),
+            ("csv", "CSV"),
+            ("txt", gettext_lazy("Plain text")),
+            ("jsonl", gettext_lazy("JSON lines")),
+        ],
         required=False,
     )
     algorithm = forms.ChoiceField(
