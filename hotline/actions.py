@@ -14,21 +14,20 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.actions import record
-from core.access import has_perm
+from audit.actions import record, record_many
+from core.access import centre_ids_with, has_perm
 from core.crypto import keyed_hash
 from core.permissions import Perm
 from hashes import actions as hash_actions
 from hashes import values as hash_values
 from hashes.models import Algorithm, Classification, ListKind
-from hotline import geoip, taxonomy
+from hotline import geoip, taxonomy, throttle
 from hotline import public_messages as msg
 from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, ReferenceCounter, Report
+from hotline.report_rules import MAX_URLS
 from hotline.urls_canonical import canonicalize
 from network.models import Service
-from network.queries import covering_centre_id
-
-MAX_URLS = 20
+from network.queries import centre_id_from_db, covering_centre_statement
 
 
 class HotlineError(Exception):
@@ -37,6 +36,10 @@ class HotlineError(Exception):
     def __init__(self, message) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+class NotCovered(HotlineError):
+    """No centre takes hotline reports for the chosen country."""
 
 
 # --- Intake ---------------------------------------------------------------------------------------
@@ -55,12 +58,47 @@ def idempotency_hash(key: str) -> str:
     return keyed_hash(key, purpose="hotline-idempotency")
 
 
+ATTACH_BATCH = 500  # reports attached per transaction by attach_pending
+
+
 def create_report(
     *,
     country: str,
     harm_type: str,
     urls: Iterable[str],
     source: str,
+    by=None,
+    centre=None,
+    centre_id=None,
+    **details,
+) -> tuple[Report, bool]:
+    """Store a report and attach each URL to the open item of its centre (or a new one), now.
+
+    For staff channels, which act in the user's transaction: a helpline counsellor escalating a
+    contact (``source="helpline_escalation"``, ``by=`` the counsellor, ``origin_reference=`` the
+    contact's id), a partner hotline's referral, the demo. Public submissions are only accepted
+    (``accept_report``) and attached soon after, in batches. Returns (report, created): with an
+    ``idempotency_key`` already used, the first report and False. ``centre`` (or ``centre_id``) is
+    the receiving centre when the caller knows it; otherwise the centre covering the country's
+    hotline. ``details``: the other fields of ``accept_report``.
+    """
+    canonical = list(dict.fromkeys(canonicalize(url) for url in urls))  # raises InvalidURL
+    centre_id = centre.pk if centre is not None else centre_id
+    report, created = accept_report(
+        country=country, harm_type=harm_type, urls=canonical, source=source, centre_id=centre_id, **details
+    )
+    if created:
+        attach_reports(Report.objects.filter(pk=report.pk), by=by)
+    return report, created
+
+
+def accept_report(
+    *,
+    country: str,
+    harm_type: str,
+    urls: list[str],
+    source: str,
+    centre_id=None,
     where_seen: str = "",
     description: str = "",
     reporter_is_child: bool | None = None,
@@ -70,113 +108,215 @@ def create_report(
     language: str = "",
     idempotency_key: str = "",
     origin_reference: str = "",
-    by=None,
     received_at: datetime | None = None,
-    centre=None,
-    centre_id=None,
+    client: str | None = None,
 ) -> tuple[Report, bool]:
-    """Store a report and attach each URL to the open item of its centre (or a new one).
+    """Store a report, waiting to be attached to its items (``attach_pending``): two statements.
 
+    ``urls`` are canonical already (``canonicalize``); ``centre_id`` is the receiving centre, by
+    default the centre covering the country's hotline (NotCovered if there is none). With
+    ``client`` (a keyed hash of the address, hotline.throttle) the submission is counted for that
+    client first and refused with throttle.Throttled over the limit, before anything is stored.
     Returns (report, created): with an ``idempotency_key`` already used, the first report and False.
-    The Helpline app escalates a contact with ``source="helpline_escalation"``, ``by=`` the counsellor
-    and ``origin_reference=`` the contact's id. ``centre`` (or ``centre_id``) is the receiving
-    centre when the caller knows it already; otherwise the centre covering the country's hotline.
     """
-    canonical = list(dict.fromkeys(canonicalize(url) for url in urls))  # raises InvalidURL
-    if not 1 <= len(canonical) <= MAX_URLS:
+    if not 1 <= len(urls) <= MAX_URLS:
         raise HotlineError(msg.URL_COUNT)
-    centre_id = centre.pk if centre is not None else centre_id or covering_centre_id(country, Service.HOTLINE)
-    if centre_id is None:
-        raise HotlineError(msg.NO_HOTLINE)
     key_hash = idempotency_hash(idempotency_key) if idempotency_key else None
-    fields = {
-        "country": country.upper(),
-        "harm_type": harm_type,
-        "source": source,
-        "where_seen": where_seen,
-        "description": description,
-        "reporter_is_child": reporter_is_child,
-        "age_band": age_band if reporter_is_child else "",
-        "contact_email": contact_email if consent_to_contact else "",
-        "consent_to_contact": bool(consent_to_contact and contact_email),
-        "language": language,
-        "origin_reference": origin_reference,
-        "idempotency_key": key_hash,
-    }
     now = received_at or timezone.now()
+    report = Report(
+        country=country.upper(),
+        harm_type=harm_type,
+        source=source,
+        where_seen=where_seen,
+        description=description,
+        reporter_is_child=reporter_is_child,
+        age_band=age_band if reporter_is_child else "",
+        contact_email=contact_email if consent_to_contact else "",
+        consent_to_contact=bool(consent_to_contact and contact_email),
+        language=language,
+        origin_reference=origin_reference,
+        idempotency_key=key_hash,
+        received_at=now,
+        pending_urls=urls,
+    )
+    prefix = f"{report.country}-{now.year}"
     for _attempt in range(3):
-        # Taken before the report's transaction, in a statement of its own: the counter row is
-        # locked for that statement only, not until the report commits (so reports of one country
-        # do not wait for each other). A report rolled back leaves a gap in the numbers.
-        reference = _next_reference(fields["country"], now)
+        # The number (and the client's count) in a statement of its own, before the report: the
+        # counter rows are locked for that statement only, not until the report is on disk. A
+        # report not stored leaves a gap in the numbers (docs/hotline.md).
+        number, count, covering = _before_storing(prefix, client, None if centre_id else report.country)
+        if client and count > throttle.limit():
+            raise throttle.Throttled
+        report.centre_id = centre_id or covering
+        if report.centre_id is None:
+            raise NotCovered(msg.NO_HOTLINE)
+        report.reference = f"{prefix}-{number:06d}"
         try:
             with transaction.atomic():
-                report, new_items = _store_report(centre_id, canonical, fields, reference, now)
-                # The audit entry last: its chain lock is held until commit.
-                record(
-                    "hotline.report_received",
-                    actor=by,
-                    actor_label="" if by else "public",
-                    centre_id=centre_id,
-                    obj=report,
-                    changes={"source": report.source, "urls": len(canonical), "new_items": new_items},
-                )
-                return report, True
+                # The unique index of idempotency keys answers "was this sent before?": asking
+                # first would cost every submission a query.
+                if _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True):
+                    return report, True
         except IntegrityError:
-            # The key was used before (a retry). Asking first would cost every submission a query:
-            # the unique index answers instead.
-            existing = Report.objects.filter(idempotency_key=key_hash).first() if key_hash else None
-            if existing is not None:
-                return existing, False
+            continue  # the reference was taken (numbers given out by hand, or a restored counter)
+        existing = Report.objects.filter(idempotency_key=key_hash).first()
+        if existing is not None:
+            return existing, False
     raise HotlineError(msg.NOT_STORED)
 
 
-def _store_report(centre_id, canonical: list[str], fields: dict, reference: str, now: datetime) -> tuple[Report, int]:
-    """The report, its items (new or counted again), their timeline entries and links.
+_UNLESS_SENT_BEFORE = ' ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"'
 
-    Three statements on PostgreSQL (four on SQLite), whatever the number of URLs.
+
+def _before_storing(prefix: str, client: str | None, country: str | None) -> tuple[int, int, object]:
+    """Take the prefix's next reference number, count the submission for ``client`` (if given) and
+    find the centre covering ``country``'s hotline (if given): one round trip on PostgreSQL.
+
+    Answers (number, the client's count or 0, the centre's id or None).
     """
-    report = Report(centre_id=centre_id, reference=reference, received_at=now, **fields)
-    _insert([report])
-    child = bool(report.reporter_is_child)
-    digests = {url: url_hash(url) for url in canonical}
-    proposed = [
-        Item(
-            centre_id=centre_id,
-            url=url,
-            url_hash=digest,
-            harm_type=report.harm_type,
-            reported_by_child=child,
-            received_at=now,
-            last_reported_at=now,
+    number_sql, number_params = _numbers_statement(prefix, 1)
+    count_sql, count_params, window = throttle.count_statement(client) if client else ("SELECT 0", [], None)
+    centre_sql, centre_params = covering_centre_statement(country, Service.HOTLINE) if country else ("SELECT NULL", [])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Data-modifying WITH queries all run, whoever reads them.
+            cursor.execute(
+                f"WITH number AS ({number_sql}), attempt AS ({count_sql}) "  # noqa: S608 - our own statements
+                f"SELECT number.value, attempt.count, ({centre_sql}) FROM number, attempt",
+                number_params + count_params + centre_params,
+            )
+            number, count, centre_id = cursor.fetchone()
+        else:
+            answers = []
+            for sql, params in ((number_sql, number_params), (count_sql, count_params), (centre_sql, centre_params)):
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+                answers.append(row[0] if row else None)
+            number, count, centre_id = answers
+    if client:
+        throttle.after_count(count, window)
+    return number, count, centre_id_from_db(centre_id)
+
+
+def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BATCH) -> int:
+    """Attach the oldest accepted reports (of these centres) to their items; answers how many.
+
+    Run in a loop by ``manage.py attach_reports``, and by the pages that list a centre's items
+    before they read them, so an analyst never waits for the loop. Reports another process is
+    attaching are skipped, not waited for.
+    """
+    pending = Report.objects.filter(attached_at__isnull=True)
+    if centre_ids is not None:
+        pending = pending.filter(centre_id__in=list(centre_ids))
+    if not pending.exists():  # a plain read first: no transaction (nor SQLite write lock) when idle
+        return 0
+    return attach_reports(pending, limit=limit)
+
+
+def attach_pending_for(user) -> int:
+    """Before a page or the API lists items: attach what waits at the user's centres."""
+    return attach_pending(centre_ids=centre_ids_with(user, Perm.HOTLINE_VIEW))
+
+
+def attach_reports(reports, *, by=None, limit: int = ATTACH_BATCH) -> int:
+    """Attach these reports (a queryset; the oldest ``limit`` still waiting) in one transaction.
+
+    A URL with an open item at the report's centre counts one more report on it, any other URL
+    becomes a new item; each URL gets its timeline entry ("received" or "reported again", at the
+    time the report was received) and each report its "report received" audit entry. The same
+    number of statements for one report as for five hundred.
+    """
+    with transaction.atomic():
+        rows = list(
+            reports.filter(attached_at__isnull=True)
+            .order_by("received_at")
+            .select_for_update(skip_locked=True)
+            .values_list(
+                "pk",
+                "centre_id",
+                "reference",
+                "source",
+                "harm_type",
+                "reporter_is_child",
+                "received_at",
+                "pending_urls",
+            )[:limit]
         )
-        # Rows in hash order: two reports naming the same URLs lock their items in the same order.
-        for url, digest in sorted(digests.items(), key=lambda pair: pair[1])
-    ]
-    # One statement whatever the number of URLs: a URL with an open item at the centre counts one
-    # more report on it (the lookup is the partial unique index of open items), any other URL
-    # becomes a new item. Concurrent reports of the same new URL wait for each other, never fail.
-    rows = _insert(proposed, suffix=_ATTACH_OR_CREATE, returning=True)
-    item_ids = {digest: uuid.UUID(str(item_id)) for item_id, digest in rows}
-    new_ids = {item.pk for item in proposed}
-    events, links = [], []
-    for url in canonical:
-        item_id = item_ids[digests[url]]
-        kind = ItemEvent.Kind.RECEIVED if item_id in new_ids else ItemEvent.Kind.REPORTED_AGAIN
-        events.append(ItemEvent(item_id=item_id, kind=kind, at=now, details={"report": reference}))
-        links.append(Report.items.through(report_id=report.pk, item_id=item_id))
-    _insert(events, then=links)
-    return report, sum(1 for item_id in item_ids.values() if item_id in new_ids)
+        if not rows:
+            return 0
+        item_ids, new_ids = _attach_or_create_items(rows)
+        events, links, entries, opened = [], [], [], set()
+        for report_id, centre_id, reference, source, _harm, _child, received_at, urls in rows:
+            new_items = 0
+            for url in urls:
+                item_id = item_ids[(centre_id, url_hash(url))]
+                # The first report of a new item received it; any other report counts again.
+                first = item_id in new_ids and item_id not in opened
+                opened.add(item_id)
+                new_items += first
+                kind = ItemEvent.Kind.RECEIVED if first else ItemEvent.Kind.REPORTED_AGAIN
+                events.append(ItemEvent(item_id=item_id, kind=kind, at=received_at, details={"report": reference}))
+                links.append(Report.items.through(report_id=report_id, item_id=item_id))
+            details = {"source": source, "urls": len(urls), "new_items": new_items}
+            entries.append(_received_entry(report_id, centre_id, details, by))
+        for start in range(0, len(events), 500):
+            _insert(events[start : start + 500], then=links[start : start + 500])
+        Report.objects.filter(pk__in=[row[0] for row in rows]).update(attached_at=timezone.now(), pending_urls=[])
+        record_many(entries)
+    return len(rows)
+
+
+def _received_entry(report_id, centre_id, changes: dict, by) -> tuple[str, dict]:
+    label = "" if by else "public"
+    details = {"actor": by, "actor_label": label, "centre_id": centre_id, "object_type": "hotline.report"}
+    return "hotline.report_received", {**details, "object_id": str(report_id), "changes": changes}
+
+
+def _attach_or_create_items(rows: list) -> tuple[dict, set]:
+    """The item of every (centre, URL) of the reports: {(centre_id, url hash): item id}, and the new ones."""
+    proposed: dict[tuple, Item] = {}
+    for _id, centre_id, _reference, _source, harm_type, child, received_at, urls in rows:
+        for url in urls:
+            key = (centre_id, url_hash(url))
+            item = proposed.get(key)
+            if item is None:
+                proposed[key] = Item(
+                    centre_id=centre_id,
+                    url=url,
+                    url_hash=key[1],
+                    harm_type=harm_type,
+                    reported_by_child=bool(child),
+                    received_at=received_at,
+                    last_reported_at=received_at,
+                )
+            else:  # named again in this batch: one row, counted as many times
+                item.reports_count += 1
+                item.reported_by_child = item.reported_by_child or bool(child)
+                item.last_reported_at = max(item.last_reported_at, received_at)
+    # Rows in key order: two batches naming the same URLs lock their items in the same order.
+    ordered = [proposed[key] for key in sorted(proposed, key=lambda key: (str(key[0]), key[1]))]
+    item_ids = {}
+    for start in range(0, len(ordered), 500):
+        for item_id, centre_id, digest in _insert(
+            ordered[start : start + 500], suffix=_ATTACH_OR_CREATE, returning=True
+        ):
+            item_ids[(_uuid(centre_id), digest)] = _uuid(item_id)
+    return item_ids, {item.pk for item in ordered}
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 _ATTACH_OR_CREATE = (
-    # The conflict target names the partial unique index hotline_one_open_item_per_url.
+    # The conflict target names the partial unique index hotline_one_open_item_per_url: the
+    # duplicate check is a lookup in it. Concurrent reports of one new URL wait, never fail.
     f' ON CONFLICT ("centre_id", "url_hash") WHERE NOT ("status" = \'{ItemStatus.CLOSED.value}\') DO UPDATE SET'
-    f' "reports_count" = {Item._meta.db_table}."reports_count" + 1,'
+    f' "reports_count" = {Item._meta.db_table}."reports_count" + EXCLUDED."reports_count",'
     ' "last_reported_at" = EXCLUDED."last_reported_at",'
     ' "updated_at" = EXCLUDED."last_reported_at",'
     f' "reported_by_child" = ({Item._meta.db_table}."reported_by_child" OR EXCLUDED."reported_by_child")'
-    ' RETURNING "id", "url_hash"'
+    ' RETURNING "id", "centre_id", "url_hash"'
 )
 
 
@@ -218,13 +358,8 @@ def _insert_sql(db, objs: list) -> tuple[str, list]:
     return head + ", ".join([row] * len(objs)), params
 
 
-def _next_reference(country: str, now: datetime) -> str:
-    prefix = f"{country}-{now.year}"
-    return f"{prefix}-{_take_numbers(prefix, 1):06d}"
-
-
-def _take_numbers(prefix: str, count: int) -> int:
-    """Take ``count`` reference numbers of the prefix; answers the last one taken."""
+def _numbers_statement(prefix: str, count: int) -> tuple[str, list]:
+    """One statement under the counter's row lock: two reports never get the same number."""
     table = ReferenceCounter._meta.db_table
     row = "VALUES (%s, %s)"
     if connection.vendor == "postgresql" and connection.get_autocommit():
@@ -232,13 +367,18 @@ def _take_numbers(prefix: str, count: int) -> int:
         # report that takes the number commits after it (and waits for the disk), which writes this
         # increment to disk too: a stored report's number is never given again, even after a crash.
         row = "SELECT %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    sql = (
+        f"INSERT INTO {table} (prefix, value) {row} "  # noqa: S608 - our own table name
+        f"ON CONFLICT (prefix) DO UPDATE SET value = {table}.value + EXCLUDED.value RETURNING value"
+    )
+    return sql, [prefix, count]
+
+
+def _take_numbers(prefix: str, count: int) -> int:
+    """Take ``count`` reference numbers of the prefix; answers the last one taken."""
+    sql, params = _numbers_statement(prefix, count)
     with connection.cursor() as cursor:
-        # One statement under the counter's row lock: two reports never get the same number.
-        cursor.execute(
-            f"INSERT INTO {table} (prefix, value) {row} "  # noqa: S608 - our own table name
-            f"ON CONFLICT (prefix) DO UPDATE SET value = {table}.value + EXCLUDED.value RETURNING value",
-            [prefix, count],
-        )
+        cursor.execute(sql, params)
         (value,) = cursor.fetchone()
     return value
 
@@ -281,6 +421,7 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
     )
     open_items.update(existing.values_list("url_hash", "pk"))
     reports, new_items, links, counted = [], {}, [], Counter()
+    now = timezone.now()
     for data in batch:
         digest = url_hash(data["url"])
         item_id = open_items.get(digest)
@@ -305,6 +446,7 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
             harm_type=data["harm_type"],
             received_at=data["received_at"],
             origin_reference=data["reference"],
+            attached_at=now,  # attached below, in this transaction
         )
         reports.append(report)
         links.append(Report.items.through(report_id=report.pk, item_id=item_id))

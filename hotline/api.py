@@ -23,9 +23,9 @@ from hashes import values as hash_values
 from hotline import actions, queries, throttle
 from hotline import public_messages as msg
 from hotline.models import Item
-from hotline.public_forms import ReportForm
 from hotline.public_views import MAX_BODY_BYTES
 from hotline.queries import public_status, queue, report_by_token
+from hotline.report_rules import CHOOSE_COUNTRY, clean_report
 from hotline.steps import STEPS
 from hotline.taxonomy import Source
 from hotline.urls_canonical import InvalidURL, defang
@@ -72,27 +72,29 @@ def create_report(request: HttpRequest, payload: ReportIn):
     if len(request.body) > MAX_BODY_BYTES:
         return 413, {"detail": str(msg.TOO_LONG)}
     too_many = 429, {"detail": str(msg.TOO_MANY)}
-    form = ReportForm(payload.dict())
-    if not form.is_valid():
-        if throttle.over_limit_after_attempt(request):
-            return too_many
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return 400, {"detail": str(msg.HAS_ERRORS), "errors": errors}
+    data, errors = clean_report(payload.dict())
+    if errors:
+        return too_many if throttle.over_limit_after_attempt(request) else _refused(errors)
     key = request.headers.get("Idempotency-Key", "")[:200]
     try:
-        throttle.count_or_refuse(request)
-        report, created = actions.create_report(
-            **form.cleaned_data,
-            centre_id=form.centre_id,
+        report, created = actions.accept_report(
+            **data,
             source=Source.PUBLIC_API,
             language=get_language(),
             idempotency_key=f"api:{key}" if key else "",
+            client=throttle.client_hash(request),
         )
     except throttle.Throttled:
         return too_many
+    except actions.NotCovered:
+        return _refused({"country": [str(CHOOSE_COUNTRY)]})
     except (actions.HotlineError, InvalidURL) as exc:
         return 400, {"detail": str(exc.message)}
     return (201 if created else 200), {"reference": report.reference, "status_token": actions.status_token_for(report)}
+
+
+def _refused(errors: dict[str, list[str]]) -> tuple[int, dict]:
+    return 400, {"detail": str(msg.HAS_ERRORS), "errors": errors}
 
 
 @router.get("/reports/{reference}/status", auth=None, response=StatusOut, url_name="hotline_report_status")
@@ -222,6 +224,7 @@ def list_items(
 ):
     """The queue (the items the caller may see), filtered and sorted as on the page."""
     params = {"status": status, "harm_type": harm_type, "assigned": assigned, "sort": sort}
+    actions.attach_pending_for(request.user)
     return list(queue(request.user, params)[offset : offset + limit])
 
 

@@ -124,6 +124,10 @@ class Report(BaseModel):
     # The helpline contact this report came from (set by the Helpline app).
     origin_reference = models.CharField(_("originating record"), max_length=100, blank=True)
     items = models.ManyToManyField(Item, related_name="reports", verbose_name=_("reported URLs"))
+    # A public submission is accepted first (this row only) and attached to its items in batches
+    # soon after (hotline.actions.attach_pending): until then it keeps its canonical URLs here.
+    pending_urls = models.JSONField(_("URLs waiting to be attached"), default=list, blank=True)
+    attached_at = models.DateTimeField(_("attached to its URLs"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -131,6 +135,14 @@ class Report(BaseModel):
         ordering = ["-received_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        indexes = [
+            # What the attaching step reads: small, since reports leave it within a second or so.
+            models.Index(fields=["received_at"], condition=Q(attached_at__isnull=True), name="hotline_report_pending"),
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.attached_at is None
 
     def __str__(self) -> str:
         return self.reference

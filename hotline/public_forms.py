@@ -1,26 +1,18 @@
-"""The public report form and the status form. The API validates its body with the same form."""
+"""The public report page's form and the status form. The rules are hotline.report_rules, which the API applies too."""
 
 from __future__ import annotations
-
-import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline import report_rules as rules
 from hotline import taxonomy
-from hotline.actions import MAX_URLS
 from hotline.queries import reportable_countries
-from hotline.urls_canonical import InvalidURL, canonicalize
 from network.models import Service
 from network.queries import covering_centre_id
 
-MAX_DESCRIPTION = 2000
 # The country a page in this language most likely reports from.
 COUNTRY_BY_LANGUAGE = {"sq": "AL", "mk": "MK", "sr": "RS", "sr-latn": "RS", "bs": "BA", "hr": "HR"}
-
-
-def has_control_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(char) in ("Cc", "Cf") and char not in allowed for char in text)
 
 
 class UrlListField(forms.Field):
@@ -34,25 +26,13 @@ class UrlListField(forms.Field):
         lines = value.splitlines() if isinstance(value, str) else value
         if not isinstance(lines, list | tuple) or not all(isinstance(line, str) for line in lines):
             raise forms.ValidationError(_("Give the web addresses as a list of text."))
-        return [line.strip() for line in lines if line.strip()]
+        return list(lines)
 
     def validate(self, value: list[str]) -> None:
-        if not value:
-            raise forms.ValidationError(_("Enter at least one web address."), code="required")
-        if len(value) > MAX_URLS:
-            raise forms.ValidationError(_("You can report up to 20 web addresses at once."))
+        rules.url_lines(value)
 
     def clean(self, value) -> list[str]:
-        urls = super().clean(value)
-        canonical, errors = [], []
-        for number, url in enumerate(urls, start=1):
-            try:
-                canonical.append(canonicalize(url))
-            except InvalidURL as exc:
-                errors.append(_("Address %(number)s: %(problem)s") % {"number": number, "problem": exc.message})
-        if errors:
-            raise forms.ValidationError(errors)
-        return list(dict.fromkeys(canonical))
+        return rules.canonical_urls(rules.url_lines(super().clean(value)))
 
 
 class ReportForm(forms.Form):
@@ -66,13 +46,13 @@ class ReportForm(forms.Form):
     where_seen = forms.CharField(
         label=_("Where did you see it?"),
         help_text=_("For example an app, a game or a website."),
-        max_length=200,
+        max_length=rules.MAX_WHERE_SEEN,
         required=False,
     )
     description = forms.CharField(
         label=_("Tell us more (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=MAX_DESCRIPTION,
+        max_length=rules.MAX_DESCRIPTION,
         required=False,
         help_text=_("Please do not send pictures or videos."),
     )
@@ -86,28 +66,22 @@ class ReportForm(forms.Form):
     age_band = forms.ChoiceField(
         label=_("How old are you?"), choices=[("", "—"), *taxonomy.AgeBand.choices], required=False
     )
-    contact_email = forms.EmailField(label=_("Your email (optional)"), max_length=254, required=False)
+    contact_email = forms.EmailField(label=_("Your email (optional)"), max_length=rules.MAX_EMAIL, required=False)
     consent_to_contact = forms.BooleanField(label=_("You may write to me about this report"), required=False)
 
     centre_id = None  # the centre that covers the country's hotline, found while cleaning
 
     def clean_country(self) -> str:
-        code = self.cleaned_data["country"].strip().upper()
-        self.centre_id = covering_centre_id(code, Service.HOTLINE) if code.isascii() and code.isalpha() else None
+        code = rules.country_code(self.cleaned_data["country"])
+        self.centre_id = covering_centre_id(code, Service.HOTLINE) if code else None
         if self.centre_id is None:
-            raise forms.ValidationError(_("Choose a country from the list."))
+            raise forms.ValidationError(rules.CHOOSE_COUNTRY)
         return code
 
     def clean(self) -> dict:
         data = super().clean()
-        for name in ("where_seen", "description", "contact_email"):
-            allowed = "\n\r\t" if name == "description" else ""
-            if has_control_characters(data.get(name) or "", allowed):
-                self.add_error(name, _("Remove the special characters from this text."))
-        if data.get("contact_email") and not data.get("consent_to_contact"):
-            self.add_error("consent_to_contact", _("Tick this box if we may write to you, or leave the email empty."))
-        elif data.get("consent_to_contact") and not data.get("contact_email"):
-            self.add_error("contact_email", _("Enter your email so that we can write to you."))
+        for name, message in {**rules.text_errors(data), **rules.contact_errors(data)}.items():
+            self.add_error(name, message)
         if data.get("age_band") and data.get("reporter_is_child") is not True:
             data["age_band"] = ""  # an age band only describes a child
         return data

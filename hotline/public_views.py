@@ -45,13 +45,13 @@ def report(request: HttpRequest) -> HttpResponse:
     submission_id = data.pop("submission_id") or secrets.token_urlsafe(16)
     data.pop("website")
     try:
-        throttle.count_or_refuse(request)
-        created, _new = actions.create_report(
+        created, _new = actions.accept_report(
             **data,
             centre_id=form.centre_id,
             source=Source.WEB_FORM,
             language=language,
             idempotency_key=f"form:{submission_id}",
+            client=throttle.client_hash(request),
         )
     except throttle.Throttled:
         return _too_many(request, form)

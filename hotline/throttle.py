@@ -1,9 +1,9 @@
 """Per-client limits on public submissions, without third parties.
 
 The client address is kept only as a keyed hash, in a counter row deleted once its window is over.
-A submission is counted before it is stored, in a statement of its own: the counter row is locked
-for that statement only (not until the report commits), a refused or failed attempt still counts,
-and over the limit nothing is stored.
+A submission is counted before it is stored, in the statement that takes its reference number
+(hotline.actions.accept_report): the counter row is locked for that statement only (not until the
+report commits), a refused or failed attempt still counts, and over the limit nothing is stored.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def client_hash(request: HttpRequest) -> str:
     return keyed_hash(request.META.get("REMOTE_ADDR", ""), purpose="hotline-client")
 
 
-def count_attempt(client: str) -> int:
-    """Add one to the client's current window and return its count (one statement)."""
+def count_statement(client: str) -> tuple[str, list, object]:
+    """The statement that adds one to the client's current window (answers the count), and the window."""
     seconds = window_seconds()
     now = timezone.now()
     window = now - timedelta(seconds=now.timestamp() % seconds)
@@ -51,25 +51,29 @@ def count_attempt(client: str) -> int:
         # A transaction of its own whose commit need not wait for the disk: a count lost in a
         # crash only gives a client one more attempt.
         row = "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    sql = (
+        f'INSERT INTO {table} (client, "window", count) {row} '  # noqa: S608 - our own table name
+        f'ON CONFLICT (client, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count'
+    )
+    return sql, [client, window_db], window
+
+
+def counted(client: str) -> int:
+    """Add one to the client's current window and return its count (one statement)."""
+    sql, params, window = count_statement(client)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} (client, "window", count) {row} '  # noqa: S608 - our own table name
-            f'ON CONFLICT (client, "window") DO UPDATE SET count = {table}.count + 1 RETURNING count',
-            [client, window_db],
-        )
+        cursor.execute(sql, params)
         (count,) = cursor.fetchone()
+    after_count(count, window)
+    return count
+
+
+def after_count(count: int, window) -> None:
     if count == 1:
         # A new window started for this client: a good moment to forget finished ones.
-        ClientCounter.objects.filter(window__lt=window - timedelta(seconds=seconds)).delete()
-    return count
+        ClientCounter.objects.filter(window__lt=window - timedelta(seconds=window_seconds())).delete()
 
 
 def over_limit_after_attempt(request: HttpRequest) -> bool:
     """Count an attempt that stores nothing (bad input); True once the client is over its limit."""
-    return count_attempt(client_hash(request)) > limit()
-
-
-def count_or_refuse(request: HttpRequest) -> None:
-    """Count a submission for its client; raise Throttled, before anything is stored, over the limit."""
-    if count_attempt(client_hash(request)) > limit():
-        raise Throttled
+    return counted(client_hash(request)) > limit()

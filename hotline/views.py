@@ -33,6 +33,7 @@ PAGE_SIZE = 50
 
 @permission_required(Perm.HOTLINE_VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
+    actions.attach_pending_for(request.user)
     filters = forms.QueueFilterForm(request.GET or None)
     page = Paginator(queue_items(request.user, filters.params()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hotline/queue.html", {"filters": filters, "page": page})
@@ -195,6 +196,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     centre = access_centre(request.user, chosen, Perm.HOTLINE_VIEW) if chosen else centres[0]
     period = forms.PeriodForm(request.GET or None)
     start, end = period.period()
+    actions.attach_pending_for(request.user)
     context = {
         "centre": centre,
         "centres": centres,

@@ -53,15 +53,24 @@ def covering_centre_id(country_code: str, service: str):
 
     The public intake asks this on every submission: one plain statement, no query to compile.
     """
-    coverage, country = Coverage._meta.db_table, Country._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.centre_id FROM {coverage} c JOIN {country} k ON k.id = c.country_id "  # noqa: S608 - our tables
-            "WHERE k.code = %s AND c.service = %s LIMIT 1",
-            [country_code.upper(), service],
-        )
+        cursor.execute(*covering_centre_statement(country_code, service))
         row = cursor.fetchone()
-    return Coverage._meta.get_field("centre").to_python(row[0]) if row else None
+    return centre_id_from_db(row[0]) if row else None
+
+
+def covering_centre_statement(country_code: str, service: str) -> tuple[str, list]:
+    """SELECT of the covering centre's id (no row if none): alone, or as a subquery of a larger statement."""
+    coverage, country = Coverage._meta.db_table, Country._meta.db_table
+    sql = (
+        f"SELECT c.centre_id FROM {coverage} c JOIN {country} k ON k.id = c.country_id "  # noqa: S608 - our tables
+        "WHERE k.code = %s AND c.service = %s LIMIT 1"
+    )
+    return sql, [country_code.upper(), service]
+
+
+def centre_id_from_db(value):
+    return None if value is None else Coverage._meta.get_field("centre").to_python(value)
 
 
 def members_of(centre: Centre) -> QuerySet[Membership]:

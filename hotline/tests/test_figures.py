@@ -57,7 +57,7 @@ class FiguresTests(SicnetTestCase):
 
     def test_dashboard_page(self):
         self.login_as(self.al_manager)
-        with self.assertNumQueries(9):  # with the unread notifications count in the header
+        with self.assertNumQueries(10):  # with "reports waiting?" and the unread notifications count in the header
             response = self.client.get(reverse("hotline:dashboard"))
         self.assertContains(response, 'id="fig-items">4<')
         response = self.client.get(reverse("hotline:dashboard"), {"start": "2000-01-01", "end": "2000-01-31"})

@@ -38,6 +38,8 @@ class PublicApiTests(SicnetTestCase):
     def test_duplicate_url_attaches_to_the_open_item(self):
         self.post(report_body(urls=["https://bad.example.com/a?utm_source=x#top"]))
         self.post(report_body(urls=["HTTPS://BAD.example.com:443/a"], reporter_is_child=False))
+        self.assertFalse(Item.objects.exists())  # accepted; attached by the next batch
+        self.assertEqual(actions.attach_pending(), 2)
         item = Item.objects.get()
         self.assertEqual(item.reports_count, 2)
         self.assertEqual(item.reports.count(), 2)
@@ -97,7 +99,9 @@ class PublicApiTests(SicnetTestCase):
         created = self.post(report_body()).json()
         path = f"{URL}/{created['reference']}/status"
         response = self.client.get(path, {"token": created["status_token"]})
-        self.assertEqual(response.json()["status"], "received")
+        self.assertEqual(response.json()["status"], "received")  # still waiting to be attached
+        actions.attach_pending()
+        self.assertEqual(self.client.get(path, {"token": created["status_token"]}).json()["status"], "received")
         report = Report.objects.get()
         actions.claim_item(report.items.get(), by=self.al_analyst)
         self.assertEqual(self.client.get(path, {"token": created["status_token"]}).json()["status"], "being_assessed")

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
+from hotline import actions
 from hotline.models import ClientCounter, Item, Report
 from hotline.tests.helpers import make_report
 
@@ -58,6 +59,14 @@ class ReportPageTests(SicnetTestCase):
         report = Report.objects.get()
         self.assertEqual(report.centre, self.al_centre)
         self.assertRegex(report.reference, r"^AL-\d{4}-000001$")
+        # Accepted at once; its URLs wait for the next batch to become items.
+        self.assertTrue(report.is_pending)
+        self.assertEqual(len(report.pending_urls), 2)
+        self.assertFalse(report.items.exists())
+        self.assertEqual(actions.attach_pending(), 1)
+        report.refresh_from_db()
+        self.assertFalse(report.is_pending)
+        self.assertEqual(report.pending_urls, [])
         self.assertEqual(report.items.count(), 2)
         self.assertContains(response, report.reference, status_code=201)
         self.assertContains(response, response.context["token"], status_code=201)
@@ -68,6 +77,7 @@ class ReportPageTests(SicnetTestCase):
     def test_montenegro_is_routed_to_the_covering_centre(self):
         self.client.post(self.url, form_data(country="ME"))
         self.assertEqual(Report.objects.get().centre, self.al_centre)
+        actions.attach_pending()
         self.assertEqual(Item.objects.first().centre, self.al_centre)
 
     def test_double_submission_is_stored_once(self):

@@ -23,7 +23,7 @@ class QueueTests(SicnetTestCase):
 
     def test_queue_shows_own_centre_child_first_duplicates_collapsed(self):
         self.login_as(self.al_analyst)
-        with self.assertNumQueries(9):  # with the unread notifications count in the header
+        with self.assertNumQueries(10):  # with "reports waiting?" and the unread notifications count in the header
             response = self.client.get(reverse("hotline:queue"))
         items = list(response.context["page"])
         self.assertEqual(len(items), 3)
