@@ -6,7 +6,9 @@ Runs gunicorn with two sync workers on PostgreSQL, with DEBUG off, and measures 
 1. throughput (closed loop, CONCURRENCY clients) of the baseline and of our endpoint;
 2. p50/p99 latency at a fixed moderate rate (open loop, RATE requests per second);
 3. the same again with ITEMS (default 1,000,000) items already stored at the centre;
-4. that every 201 answer is exactly one stored report (nothing lost, nothing doubled).
+4. that every 201 answer is exactly one stored report (nothing lost, nothing doubled), and that
+   every stored report is attached to its item by the attaching loop (`manage.py attach_reports
+   --loop`, running beside the server on the same two CPUs, as in production).
 The database is dropped and created again: point DATABASE_URL at a database of its own.
 """
 
@@ -182,6 +184,30 @@ def open_loop(endpoint: str, seconds: float, rate: float) -> Tally:
     return tally
 
 
+def cpu_seconds_by_process() -> dict[str, float]:
+    """CPU seconds used so far by the processes of each kind (Linux /proc; empty elsewhere)."""
+    totals: dict[str, float] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline") as cmdline:
+                fields, command = stat.read().rsplit(")", 1)[1].split(), cmdline.read()
+        except OSError:
+            continue  # ended meanwhile
+        kind = next((name for name in KINDS if name in command), None)
+        if kind:
+            totals[KINDS[kind]] = totals.get(KINDS[kind], 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return totals
+
+
+# Where the machine's CPU goes, by process: our own children and PostgreSQL's backends.
+KINDS = {"gunicorn": "web workers", "attach_reports": "attaching loop", "postgres": "PostgreSQL", "intake.py": "load"}
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    return {kind: round((after[kind] - before.get(kind, 0.0)) * 1000 / max(requests, 1), 2) for kind in after}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
@@ -194,9 +220,15 @@ def measure(label: str, database_url: str) -> dict:
     before = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
     references: list[str] = []
     for endpoint in ("baseline", "ours"):
+        cpu_before = cpu_seconds_by_process()
         tally = closed_loop(endpoint, SECONDS)
         created = tally.statuses.get(201, 0)
-        results[f"{endpoint}_rps"] = created / SECONDS
+        # Ours is not done until the attaching loop has caught up: its catch-up time counts.
+        catch_up = wait_until_attached(database_url) if endpoint == "ours" else 0.0
+        results[f"{endpoint}_cpu_ms_per_201"] = cpu_per_request(cpu_before, cpu_seconds_by_process(), created)
+        results[f"{endpoint}_rps"] = created / (SECONDS + catch_up)
+        if endpoint == "ours":
+            results["ours_catch_up_s"] = catch_up
         results[f"{endpoint}_statuses"] = tally.statuses
         references += tally.references if endpoint == "ours" else []
         tally = open_loop(endpoint, SECONDS, RATE)
@@ -205,15 +237,33 @@ def measure(label: str, database_url: str) -> dict:
         results[f"{endpoint}_rate_statuses"] = tally.statuses
         references += tally.references if endpoint == "ours" else []
     stored = int(psql(database_url, "SELECT count(*) FROM hotline_report")) - before
+    results["attached_within_s"] = wait_until_attached(database_url)
     distinct = len(set(references))
     results["ratio"] = results["ours_rps"] / results["baseline_rps"]
     results["answers_201"] = len(references)
     results["stored"] = stored
     results["exactly_once"] = distinct == len(references) == stored
+    # One URL per report: each stored report is one link to an item, and the items count them all.
+    links = int(psql(database_url, "SELECT count(*) FROM hotline_report_items"))
+    counted = int(
+        psql(database_url, "SELECT coalesce(sum(reports_count), 0) FROM hotline_item WHERE url LIKE '%bench-%'")
+    )
+    reports = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
+    results["all_attached"] = links == counted == reports
     print(f"\n== {label}")
     for key, value in results.items():
         print(f"  {key:>22}: {value:.2f}" if isinstance(value, float) else f"  {key:>22}: {value}")
     return results
+
+
+def wait_until_attached(database_url: str, limit: float = 120) -> float:
+    """Seconds after the load until no report waits to be attached."""
+    started = time.perf_counter()
+    while int(psql(database_url, "SELECT count(*) FROM hotline_report WHERE attached_at IS NULL")):
+        if time.perf_counter() - started > limit:
+            return float("inf")
+        time.sleep(0.1)
+    return time.perf_counter() - started
 
 
 def main() -> int:
@@ -237,6 +287,7 @@ def main() -> int:
         cwd=ROOT,
         env=env,
     )
+    attacher = subprocess.Popen([sys.executable, "manage.py", "attach_reports", "--loop"], cwd=ROOT, env=env)
     try:
         time.sleep(3)
         empty = measure("empty database", database_url)
@@ -245,9 +296,11 @@ def main() -> int:
         full = measure(f"{ITEMS:,} items stored", database_url)
         print(f"\nThroughput with {ITEMS:,} items / empty: {full['ours_rps'] / empty['ours_rps']:.2f}")
     finally:
-        server.terminate()
-        server.wait()
-    return 0 if empty["exactly_once"] and full["exactly_once"] else 1
+        for process in (server, attacher):
+            process.terminate()
+            process.wait()
+    passed = all(phase["exactly_once"] and phase["all_attached"] for phase in (empty, full))
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

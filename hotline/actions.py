@@ -6,6 +6,7 @@ import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date, datetime, time
 from functools import cache
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.actions import record, record_many
 from core.access import centre_ids_with, has_perm
 from core.crypto import keyed_hash
+from core.db import fetch_prepared
 from core.permissions import Perm
 from hashes import actions as hash_actions
 from hashes import values as hash_values
@@ -152,10 +154,12 @@ def accept_report(
             raise NotCovered(msg.NO_HOTLINE)
         report.reference = f"{prefix}-{number:06d}"
         try:
-            with transaction.atomic():
+            # One statement: in autocommit it is its own transaction (no BEGIN, no COMMIT to send);
+            # inside a caller's transaction a savepoint keeps a refused insert from spoiling it.
+            with nullcontext() if connection.get_autocommit() else transaction.atomic():
                 # The unique index of idempotency keys answers "was this sent before?": asking
                 # first would cost every submission a query.
-                if _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True):
+                if _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True, prepared=True):
                     return report, True
         except IntegrityError:
             continue  # the reference was taken (numbers given out by hand, or a restored counter)
@@ -175,24 +179,21 @@ def _before_storing(prefix: str, client: str | None, country: str | None) -> tup
     Answers (number, the client's count or 0, the centre's id or None).
     """
     number_sql, number_params = _numbers_statement(prefix, 1)
-    count_sql, count_params, window = throttle.count_statement(client) if client else ("SELECT 0", [], None)
+    count_sql, count_params, window = throttle.count_statement(client) if client else ("SELECT 0 AS count", [], None)
     centre_sql, centre_params = covering_centre_statement(country, Service.HOTLINE) if country else ("SELECT NULL", [])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Data-modifying WITH queries all run, whoever reads them.
-            cursor.execute(
-                f"WITH number AS ({number_sql}), attempt AS ({count_sql}) "  # noqa: S608 - our own statements
-                f"SELECT number.value, attempt.count, ({centre_sql}) FROM number, attempt",
-                number_params + count_params + centre_params,
-            )
-            number, count, centre_id = cursor.fetchone()
-        else:
-            answers = []
-            for sql, params in ((number_sql, number_params), (count_sql, count_params), (centre_sql, centre_params)):
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
-                answers.append(row[0] if row else None)
-            number, count, centre_id = answers
+    if connection.vendor == "postgresql":
+        # Data-modifying WITH queries all run, whoever reads them.
+        ((number, count, centre_id),) = fetch_prepared(
+            f"WITH number AS ({number_sql}), attempt AS ({count_sql}) "  # noqa: S608 - our own statements
+            f"SELECT number.value, attempt.count, ({centre_sql}) FROM number, attempt",
+            number_params + count_params + centre_params,
+        )
+    else:
+        answers = []
+        for sql, params in ((number_sql, number_params), (count_sql, count_params), (centre_sql, centre_params)):
+            rows = fetch_prepared(sql, params)
+            answers.append(rows[0][0] if rows else None)
+        number, count, centre_id = answers
     if client:
         throttle.after_count(count, window)
     return number, count, centre_id_from_db(centre_id)
@@ -329,11 +330,14 @@ def _insert_statement(model, vendor: str) -> tuple[list, str, str]:
     return fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")"
 
 
-def _insert(objs: list, *, suffix: str = "", returning: bool = False, then: list | None = None) -> list:
+def _insert(
+    objs: list, *, suffix: str = "", returning: bool = False, then: list | None = None, prepared: bool = False
+) -> list:
     """INSERT the instances in one statement, as bulk_create would, without building a query each time.
 
     Values go through each field's own preparation (so encrypted fields are encrypted, JSON adapted).
     ``then``: instances of another model inserted too, in the same statement on PostgreSQL.
+    ``prepared``: a statement of one shape run on every submission (core.db.fetch_prepared).
     """
     db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy for every value
     sql, params = _insert_sql(db, objs)
@@ -341,9 +345,12 @@ def _insert(objs: list, *, suffix: str = "", returning: bool = False, then: list
         # A data-modifying WITH runs to completion whether or not the main statement reads it.
         then_sql, then_params = _insert_sql(db, then)
         sql, params, then = f"WITH earlier AS ({sql}) {then_sql}", params + then_params, None
-    with db.cursor() as cursor:
-        cursor.execute(sql + suffix, params)
-        rows = cursor.fetchall() if returning else []
+    if prepared:
+        rows = fetch_prepared(sql + suffix, params)
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(sql + suffix, params)
+            rows = cursor.fetchall() if returning else []
     for obj in objs:
         obj._state.adding, obj._state.db = False, db.alias
     if then:
