@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS_HASH, AuditEntry, ChainHead
+from core.db import insert_sql
 
 _HEAD = ChainHead._meta.db_table
 _ENTRIES = AuditEntry._meta.db_table
@@ -129,16 +130,15 @@ def record_many(entries: list[tuple[str, dict[str, Any]]]) -> None:
 def _append_rows(entries: list[AuditEntry]) -> None:
     """INSERT the entries in one statement and move the head onto the last.
 
-    The rows of one VALUES list take their sequence numbers in the list's order, so the chain's
-    order (by seq) is the order the hashes were computed in; audit_verify checks exactly that.
+    The rows take their sequence numbers in the list's order (a VALUES list, or unnest's arrays,
+    give rows in order), so the chain's order (by seq) is the order the hashes were computed in;
+    audit_verify checks exactly that.
     """
     fields = [AuditEntry._meta.get_field(name) for name in (*_COLUMNS, "prev_hash", "hash")]
-    params = [
-        field.get_db_prep_save(getattr(entry, field.attname), connection) for entry in entries for field in fields
+    rows = [
+        [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields] for entry in entries
     ]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    columns = ", ".join(field.column for field in fields)
-    insert = f"INSERT INTO {_ENTRIES} ({columns}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608
+    insert, params = insert_sql(_ENTRIES, fields, rows)
     last = entries[-1]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

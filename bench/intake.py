@@ -3,7 +3,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sicnet_bench_intake .venv/bin/python bench/intake.py
 
 Runs gunicorn with two sync workers on PostgreSQL, with DEBUG off, and measures in one run:
-1. throughput (closed loop, CONCURRENCY clients) of the baseline and of our endpoint;
+1. throughput (closed loop, CONCURRENCY clients) of the baseline and of our endpoint, in ROUNDS
+   alternating rounds, with the CPU each kind of process spent per answer;
 2. p50/p99 latency at a fixed moderate rate (open loop, RATE requests per second);
 3. the same again with ITEMS (default 1,000,000) items already stored at the centre;
 4. that every 201 answer is exactly one stored report (nothing lost, nothing doubled), and that
@@ -33,6 +34,7 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 RATE = float(os.environ.get("BENCH_RATE", "20"))
 ITEMS = int(os.environ.get("BENCH_ITEMS", "1000000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))  # throughput rounds, alternating baseline and ours
 SAME_URL_SHARE = 0.1  # one submission in ten names a URL already open: the duplicate path
 
 
@@ -213,24 +215,44 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
 
 
+def throughput(endpoint: str, seconds: float, database_url: str, results: dict, references: list) -> None:
+    """One closed-loop run; ours is not done until the attaching loop has caught up (that time counts)."""
+    cpu_before = cpu_seconds_by_process()
+    tally = closed_loop(endpoint, seconds)
+    catch_up = wait_until_attached(database_url) if endpoint == "ours" else 0.0
+    created = tally.statuses.get(201, 0)
+    cpu = cpu_per_request(cpu_before, cpu_seconds_by_process(), 1)
+    totals = results.setdefault(endpoint, {"201": 0, "seconds": 0.0, "statuses": {}, "cpu_s": {}})
+    totals["201"] += created
+    totals["seconds"] += seconds + catch_up
+    for status, count in tally.statuses.items():
+        totals["statuses"][status] = totals["statuses"].get(status, 0) + count
+    for kind, milliseconds in cpu.items():
+        totals["cpu_s"][kind] = totals["cpu_s"].get(kind, 0.0) + milliseconds / 1000
+    references += tally.references if endpoint == "ours" else []
+
+
 def measure(label: str, database_url: str) -> dict:
-    results = {}
+    """Throughput in ROUNDS alternating rounds of each (so a change in the machine's load between
+    two minutes weighs on both), then latency at a fixed rate."""
     for endpoint in ("baseline", "ours"):
         closed_loop(endpoint, 3)  # warm up both workers
+    wait_until_attached(database_url)
     before = int(psql(database_url, "SELECT count(*) FROM hotline_report"))
     references: list[str] = []
+    runs: dict = {}
+    for _round in range(ROUNDS):
+        for endpoint in ("baseline", "ours"):
+            throughput(endpoint, SECONDS / ROUNDS, database_url, runs, references)
+    results = {}
+    for endpoint, totals in runs.items():
+        results[f"{endpoint}_rps"] = totals["201"] / totals["seconds"]
+        results[f"{endpoint}_statuses"] = totals["statuses"]
+        results[f"{endpoint}_cpu_ms_per_201"] = {
+            kind: round(seconds * 1000 / max(totals["201"], 1), 2) for kind, seconds in totals["cpu_s"].items()
+        }
+    results["ours_catch_up_s"] = runs["ours"]["seconds"] - SECONDS
     for endpoint in ("baseline", "ours"):
-        cpu_before = cpu_seconds_by_process()
-        tally = closed_loop(endpoint, SECONDS)
-        created = tally.statuses.get(201, 0)
-        # Ours is not done until the attaching loop has caught up: its catch-up time counts.
-        catch_up = wait_until_attached(database_url) if endpoint == "ours" else 0.0
-        results[f"{endpoint}_cpu_ms_per_201"] = cpu_per_request(cpu_before, cpu_seconds_by_process(), created)
-        results[f"{endpoint}_rps"] = created / (SECONDS + catch_up)
-        if endpoint == "ours":
-            results["ours_catch_up_s"] = catch_up
-        results[f"{endpoint}_statuses"] = tally.statuses
-        references += tally.references if endpoint == "ours" else []
         tally = open_loop(endpoint, SECONDS, RATE)
         results[f"{endpoint}_p50_ms"] = percentile(tally.latencies, 0.50)
         results[f"{endpoint}_p99_ms"] = percentile(tally.latencies, 0.99)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.actions import record, record_many
 from core.access import centre_ids_with, has_perm
 from core.crypto import keyed_hash
-from core.db import fetch_prepared
+from core.db import fetch_prepared, insert_sql
 from core.permissions import Perm
 from hashes import actions as hash_actions
 from hashes import values as hash_values
@@ -261,7 +261,7 @@ def attach_reports(reports, *, by=None, limit: int = ATTACH_BATCH) -> int:
             details = {"source": source, "urls": len(urls), "new_items": new_items}
             entries.append(_received_entry(report_id, centre_id, details, by))
         for start in range(0, len(events), 500):
-            _insert(events[start : start + 500], then=links[start : start + 500])
+            _insert(events[start : start + 500], then=links[start : start + 500], prepared=True)
         Report.objects.filter(pk__in=[row[0] for row in rows]).update(attached_at=timezone.now(), pending_urls=[])
         record_many(entries)
     return len(rows)
@@ -299,7 +299,7 @@ def _attach_or_create_items(rows: list) -> tuple[dict, set]:
     item_ids = {}
     for start in range(0, len(ordered), 500):
         for item_id, centre_id, digest in _insert(
-            ordered[start : start + 500], suffix=_ATTACH_OR_CREATE, returning=True
+            ordered[start : start + 500], suffix=_ATTACH_OR_CREATE, returning=True, prepared=True
         ):
             item_ids[(_uuid(centre_id), digest)] = _uuid(item_id)
     return item_ids, {item.pk for item in ordered}
@@ -322,18 +322,15 @@ _ATTACH_OR_CREATE = (
 
 
 @cache
-def _insert_statement(model, vendor: str) -> tuple[list, str, str]:
-    """The fields, the head of an INSERT of every concrete column but an auto-increment key, and one row."""
-    fields = [field for field in model._meta.concrete_fields if not getattr(field, "db_returning", False)]
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608 - our own names
-    return fields, head, "(" + ", ".join(["%s"] * len(fields)) + ")"
+def _insert_fields(model) -> list:
+    """Every concrete column but an auto-increment key."""
+    return [field for field in model._meta.concrete_fields if not getattr(field, "db_returning", False)]
 
 
 def _insert(
     objs: list, *, suffix: str = "", returning: bool = False, then: list | None = None, prepared: bool = False
 ) -> list:
-    """INSERT the instances in one statement, as bulk_create would, without building a query each time.
+    """INSERT the instances in one statement, as bulk_create would, without compiling a query each time.
 
     Values go through each field's own preparation (so encrypted fields are encrypted, JSON adapted).
     ``then``: instances of another model inserted too, in the same statement on PostgreSQL.
@@ -359,10 +356,11 @@ def _insert(
 
 
 def _insert_sql(db, objs: list) -> tuple[str, list]:
-    fields, head, row = _insert_statement(type(objs[0]), db.vendor)
+    model = type(objs[0])
+    fields = _insert_fields(model)
     # pre_save as in bulk_create: it stamps the auto_now fields (created_at, updated_at).
-    params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields]
-    return head + ", ".join([row] * len(objs)), params
+    rows = [[field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields] for obj in objs]
+    return insert_sql(model._meta.db_table, fields, rows)
 
 
 def _numbers_statement(prefix: str, count: int) -> tuple[str, list]:
