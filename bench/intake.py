@@ -281,7 +281,7 @@ def measure(label: str, database_url: str) -> dict:
 def wait_until_attached(database_url: str, limit: float = 120) -> float:
     """Seconds after the load until no report waits to be attached."""
     started = time.perf_counter()
-    while int(psql(database_url, "SELECT count(*) FROM hotline_report WHERE attached_at IS NULL")):
+    while int(psql(database_url, "SELECT count(*) FROM hotline_pendingreport")):
         if time.perf_counter() - started > limit:
             return float("inf")
         time.sleep(0.1)

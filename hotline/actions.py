@@ -25,11 +25,11 @@ from hashes import values as hash_values
 from hashes.models import Algorithm, Classification, ListKind
 from hotline import geoip, taxonomy, throttle
 from hotline import public_messages as msg
-from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, ReferenceCounter, Report
+from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, PendingReport, ReferenceCounter, Report
 from hotline.report_rules import MAX_URLS
 from hotline.urls_canonical import canonicalize
 from network.models import Service
-from network.queries import centre_id_from_db, covering_centre_statement
+from network.queries import centre_id_from_db, covering_centre_id, covering_centre_statement
 
 
 class HotlineError(Exception):
@@ -90,7 +90,7 @@ def create_report(
         country=country, harm_type=harm_type, urls=canonical, source=source, centre_id=centre_id, **details
     )
     if created:
-        attach_reports(Report.objects.filter(pk=report.pk), by=by)
+        attach_reports(PendingReport.objects.filter(pk=report.pk), by=by)
     return report, created
 
 
@@ -139,64 +139,102 @@ def accept_report(
         origin_reference=origin_reference,
         idempotency_key=key_hash,
         received_at=now,
-        pending_urls=urls,
     )
     prefix = f"{report.country}-{now.year}"
+    store = _store_in_one_statement if connection.vendor == "postgresql" else _store_step_by_step
     for _attempt in range(3):
-        # The number (and the client's count) in a statement of its own, before the report: the
-        # counter rows are locked for that statement only, not until the report is on disk. A
-        # report not stored leaves a gap in the numbers (docs/hotline.md).
-        number, count, covering = _before_storing(prefix, client, None if centre_id else report.country)
-        if client and count > throttle.limit():
-            raise throttle.Throttled
-        report.centre_id = centre_id or covering
-        if report.centre_id is None:
-            raise NotCovered(msg.NO_HOTLINE)
-        report.reference = f"{prefix}-{number:06d}"
         try:
-            # One statement: in autocommit it is its own transaction (no BEGIN, no COMMIT to send);
+            # In autocommit the statement is its own transaction (no BEGIN or COMMIT to send);
             # inside a caller's transaction a savepoint keeps a refused insert from spoiling it.
             with nullcontext() if connection.get_autocommit() else transaction.atomic():
-                # The unique index of idempotency keys answers "was this sent before?": asking
-                # first would cost every submission a query.
-                if _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True, prepared=True):
-                    return report, True
+                reference, count, centre = store(report, urls, prefix, client, centre_id)
         except IntegrityError:
-            continue  # the reference was taken (numbers given out by hand, or a restored counter)
+            # The number was taken already (given out by hand, or a counter restored from an old
+            # backup): step over it and try the next.
+            _take_numbers(prefix, 1)
+            continue
+        if client and count > throttle.limit():
+            raise throttle.Throttled
+        if centre is None:
+            raise NotCovered(msg.NO_HOTLINE)
+        if reference is not None:
+            report.reference, report.centre_id = reference, centre
+            report._state.adding, report._state.db = False, connection.alias
+            return report, True
+        # The unique index of idempotency keys answered "sent before": asking first would cost
+        # every submission a query.
         existing = Report.objects.filter(idempotency_key=key_hash).first()
         if existing is not None:
             return existing, False
     raise HotlineError(msg.NOT_STORED)
 
 
-_UNLESS_SENT_BEFORE = ' ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"'
+def _store_in_one_statement(report: Report, urls: list[str], prefix: str, client, centre_id) -> tuple:
+    """Take the number, count the client, find the centre, store the report and queue it: one statement.
 
-
-def _before_storing(prefix: str, client: str | None, country: str | None) -> tuple[int, int, object]:
-    """Take the prefix's next reference number, count the submission for ``client`` (if given) and
-    find the centre covering ``country``'s hotline (if given): one round trip on PostgreSQL.
-
-    Answers (number, the client's count or 0, the centre's id or None).
+    Answers (the reference, or None if nothing was stored; the client's count; the centre's id).
+    Nothing is stored over the client's limit, without a centre, or for a repeated idempotency key.
+    The counter rows stay locked until the commit: reports of one country, or of one client,
+    commit one after the other (well beyond a national hotline's rate; measured in bench/intake.py).
     """
-    number_sql, number_params = _numbers_statement(prefix, 1)
-    count_sql, count_params, window = throttle.count_statement(client) if client else ("SELECT 0 AS count", [], None)
-    centre_sql, centre_params = covering_centre_statement(country, Service.HOTLINE) if country else ("SELECT NULL", [])
-    if connection.vendor == "postgresql":
-        # Data-modifying WITH queries all run, whoever reads them.
-        ((number, count, centre_id),) = fetch_prepared(
-            f"WITH number AS ({number_sql}), attempt AS ({count_sql}) "  # noqa: S608 - our own statements
-            f"SELECT number.value, attempt.count, ({centre_sql}) FROM number, attempt",
-            number_params + count_params + centre_params,
-        )
-    else:
-        answers = []
-        for sql, params in ((number_sql, number_params), (count_sql, count_params), (centre_sql, centre_params)):
-            rows = fetch_prepared(sql, params)
-            answers.append(rows[0][0] if rows else None)
-        number, count, centre_id = answers
+    number_sql, number_params = _numbers_statement(prefix, 1, asynchronous=False)
+    count_sql, count_params, window = (
+        throttle.count_statement(client, asynchronous=False) if client else ("SELECT 0 AS count", [], None)
+    )
+    covering_sql, covering_params = covering_centre_statement(report.country, Service.HOTLINE)
+    db = connections[DEFAULT_DB_ALIAS]
+    columns, values, params = [], [], []
+    for field in _insert_fields(Report):
+        columns.append(db.ops.quote_name(field.column))
+        if field.attname == "reference":
+            values.append("%s || '-' || lpad(number.value::text, greatest(6, length(number.value::text)), '0')")
+            params.append(prefix)
+        elif field.attname == "centre_id":
+            values.append("centre.id")
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(report, True), db))
+    pending = PendingReport._meta.get_field("urls")
+    sql = (
+        f"WITH number AS ({number_sql}), attempt AS ({count_sql}), "  # noqa: S608 - our own names
+        f"centre AS (SELECT COALESCE(%s::uuid, ({covering_sql})) AS id), "
+        f"accepted AS (INSERT INTO {Report._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM number, attempt, centre WHERE attempt.count <= %s AND centre.id IS NOT NULL"
+        f"{_UNLESS_SENT_BEFORE}, reference, centre_id, received_at), "
+        f"queued AS (INSERT INTO {PendingReport._meta.db_table} (report_id, centre_id, received_at, urls) "
+        "SELECT id, centre_id, received_at, %s FROM accepted) "
+        "SELECT (SELECT reference FROM accepted), attempt.count, centre.id FROM attempt, centre"
+    )
+    all_params = [
+        *number_params,
+        *count_params,
+        centre_id,
+        *covering_params,
+        *params,
+        throttle.limit(),
+        pending.get_db_prep_save(urls, db),
+    ]
+    ((reference, count, centre),) = fetch_prepared(sql, all_params)
     if client:
         throttle.after_count(count, window)
-    return number, count, centre_id_from_db(centre_id)
+    return reference, count, centre_id_from_db(centre)
+
+
+def _store_step_by_step(report: Report, urls: list[str], prefix: str, client, centre_id) -> tuple:
+    """What ``_store_in_one_statement`` does, as separate statements (SQLite has no INSERT in WITH)."""
+    number = _take_numbers(prefix, 1)
+    count = throttle.counted(client) if client else 0
+    centre = centre_id or covering_centre_id(report.country, Service.HOTLINE)
+    if count > throttle.limit() or centre is None:
+        return None, count, centre
+    report.reference, report.centre_id = f"{prefix}-{number:06d}", centre
+    if not _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True):
+        return None, count, centre
+    _insert([PendingReport(report=report, centre_id=centre, received_at=report.received_at, urls=urls)])
+    return report.reference, count, centre
+
+
+_UNLESS_SENT_BEFORE = ' ON CONFLICT ("idempotency_key") DO NOTHING RETURNING "id"'
 
 
 def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BATCH) -> int:
@@ -206,7 +244,7 @@ def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BA
     before they read them, so an analyst never waits for the loop. Reports another process is
     attaching are skipped, not waited for.
     """
-    pending = Report.objects.filter(attached_at__isnull=True)
+    pending = PendingReport.objects.all()
     if centre_ids is not None:
         pending = pending.filter(centre_id__in=list(centre_ids))
     if not pending.exists():  # a plain read first: no transaction (nor SQLite write lock) when idle
@@ -219,8 +257,8 @@ def attach_pending_for(user) -> int:
     return attach_pending(centre_ids=centre_ids_with(user, Perm.HOTLINE_VIEW))
 
 
-def attach_reports(reports, *, by=None, limit: int = ATTACH_BATCH) -> int:
-    """Attach these reports (a queryset; the oldest ``limit`` still waiting) in one transaction.
+def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
+    """Attach these waiting reports (PendingReport queryset; the oldest ``limit``) in one transaction.
 
     A URL with an open item at the report's centre counts one more report on it, any other URL
     becomes a new item; each URL gets its timeline entry ("received" or "reported again", at the
@@ -228,19 +266,19 @@ def attach_reports(reports, *, by=None, limit: int = ATTACH_BATCH) -> int:
     number of statements for one report as for five hundred.
     """
     with transaction.atomic():
+        # Only the queue's rows are locked: a report being attached elsewhere is skipped.
         rows = list(
-            reports.filter(attached_at__isnull=True)
-            .order_by("received_at")
-            .select_for_update(skip_locked=True)
+            pending.order_by("received_at")
+            .select_for_update(skip_locked=True, of=("self",))
             .values_list(
-                "pk",
+                "report_id",
                 "centre_id",
-                "reference",
-                "source",
-                "harm_type",
-                "reporter_is_child",
+                "report__reference",
+                "report__source",
+                "report__harm_type",
+                "report__reporter_is_child",
                 "received_at",
-                "pending_urls",
+                "urls",
             )[:limit]
         )
         if not rows:
@@ -262,7 +300,7 @@ def attach_reports(reports, *, by=None, limit: int = ATTACH_BATCH) -> int:
             entries.append(_received_entry(report_id, centre_id, details, by))
         for start in range(0, len(events), 500):
             _insert(events[start : start + 500], then=links[start : start + 500], prepared=True)
-        Report.objects.filter(pk__in=[row[0] for row in rows]).update(attached_at=timezone.now(), pending_urls=[])
+        PendingReport.objects.filter(pk__in=[row[0] for row in rows])._raw_delete(DEFAULT_DB_ALIAS)
         record_many(entries)
     return len(rows)
 
@@ -363,11 +401,11 @@ def _insert_sql(db, objs: list) -> tuple[str, list]:
     return insert_sql(model._meta.db_table, fields, rows)
 
 
-def _numbers_statement(prefix: str, count: int) -> tuple[str, list]:
+def _numbers_statement(prefix: str, count: int, *, asynchronous: bool = True) -> tuple[str, list]:
     """One statement under the counter's row lock: two reports never get the same number."""
     table = ReferenceCounter._meta.db_table
     row = "VALUES (%s, %s)"
-    if connection.vendor == "postgresql" and connection.get_autocommit():
+    if asynchronous and connection.vendor == "postgresql" and connection.get_autocommit():
         # The statement is a transaction of its own: its commit need not wait for the disk. The
         # report that takes the number commits after it (and waits for the disk), which writes this
         # increment to disk too: a stored report's number is never given again, even after a crash.
@@ -426,7 +464,6 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
     )
     open_items.update(existing.values_list("url_hash", "pk"))
     reports, new_items, links, counted = [], {}, [], Counter()
-    now = timezone.now()
     for data in batch:
         digest = url_hash(data["url"])
         item_id = open_items.get(digest)
@@ -451,7 +488,6 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
             harm_type=data["harm_type"],
             received_at=data["received_at"],
             origin_reference=data["reference"],
-            attached_at=now,  # attached below, in this transaction
         )
         reports.append(report)
         links.append(Report.items.through(report_id=report.pk, item_id=item_id))

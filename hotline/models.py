@@ -13,6 +13,12 @@ from hashes.models import Algorithm
 from hotline import taxonomy
 
 
+def unindexed_created_at() -> models.DateTimeField:
+    # Report, Item and ItemEvent rows are written for every public submission and never looked up
+    # by creation time (received_at and at are what queries use): an index would only slow intake.
+    return models.DateTimeField(_("created"), auto_now_add=True)
+
+
 class ItemStatus(models.TextChoices):
     NEW = "new", _("New")
     IN_ASSESSMENT = "in_assessment", _("Being assessed")
@@ -24,6 +30,7 @@ class Item(BaseModel):
     """One reported URL at one centre: assessed once, however many reports point at it."""
 
     VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    created_at = unindexed_created_at()
 
     # No index of its own: the queue index and the open-URL index both start with the centre.
     centre = models.ForeignKey(
@@ -124,10 +131,7 @@ class Report(BaseModel):
     # The helpline contact this report came from (set by the Helpline app).
     origin_reference = models.CharField(_("originating record"), max_length=100, blank=True)
     items = models.ManyToManyField(Item, related_name="reports", verbose_name=_("reported URLs"))
-    # A public submission is accepted first (this row only) and attached to its items in batches
-    # soon after (hotline.actions.attach_pending): until then it keeps its canonical URLs here.
-    pending_urls = models.JSONField(_("URLs waiting to be attached"), default=list, blank=True)
-    attached_at = models.DateTimeField(_("attached to its URLs"), null=True, blank=True)
+    created_at = unindexed_created_at()
 
     objects = ScopedQuerySet.as_manager()
 
@@ -135,23 +139,36 @@ class Report(BaseModel):
         ordering = ["-received_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes = [
-            # What the attaching step reads: small, since reports leave it within a second or so.
-            models.Index(fields=["received_at"], condition=Q(attached_at__isnull=True), name="hotline_report_pending"),
-        ]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.attached_at is None
 
     def __str__(self) -> str:
         return self.reference
+
+
+class PendingReport(models.Model):
+    """A public report accepted but not yet attached to its items (hotline.actions.attach_pending).
+
+    Written with the report, in the same statement; deleted when the report is attached, usually
+    within a second. A queue of its own, so that attaching never rewrites the report's row.
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, primary_key=True, related_name="pending")
+    centre = models.ForeignKey("network.Centre", on_delete=models.CASCADE, related_name="+", db_index=False)
+    received_at = models.DateTimeField(_("received"))
+    urls = models.JSONField(_("canonical URLs"))
+
+    class Meta:
+        verbose_name = _("report waiting to be attached")
+        verbose_name_plural = _("reports waiting to be attached")
+
+    def __str__(self) -> str:
+        return str(self.report_id)
 
 
 class ItemEvent(BaseModel):
     """One step on an item's timeline, with who did it; details never hold a sensitive plaintext."""
 
     VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    created_at = unindexed_created_at()
     CENTRE_FIELD = "item__centre"
 
     class Kind(models.TextChoices):

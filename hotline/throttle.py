@@ -39,7 +39,7 @@ def client_hash(request: HttpRequest) -> str:
     return keyed_hash(request.META.get("REMOTE_ADDR", ""), purpose="hotline-client")
 
 
-def count_statement(client: str) -> tuple[str, list, object]:
+def count_statement(client: str, *, asynchronous: bool = True) -> tuple[str, list, object]:
     """The statement that adds one to the client's current window (answers the count), and the window."""
     seconds = window_seconds()
     now = timezone.now()
@@ -47,7 +47,7 @@ def count_statement(client: str) -> tuple[str, list, object]:
     table = ClientCounter._meta.db_table
     window_db = ClientCounter._meta.get_field("window").get_db_prep_value(window, connection)
     row = "VALUES (%s, %s, 1)"
-    if connection.vendor == "postgresql" and connection.get_autocommit():
+    if asynchronous and connection.vendor == "postgresql" and connection.get_autocommit():
         # A transaction of its own whose commit need not wait for the disk: a count lost in a
         # crash only gives a client one more attempt.
         row = "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"

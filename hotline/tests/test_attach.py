@@ -21,7 +21,7 @@ from audit.models import AuditEntry
 from audit.verify import verify_chain
 from core.testing import SicnetTestCase
 from hotline import actions
-from hotline.models import Item, ItemEvent, ItemStatus, Report
+from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, Report
 from hotline.taxonomy import HarmType, Source
 from hotline.tests.helpers import make_report
 from hotline.urls_canonical import canonicalize
@@ -46,9 +46,10 @@ def accept(urls, *, country="AL", child=None, minutes_ago=0, **extra) -> Report:
 class AttachTests(SicnetTestCase):
     def test_an_accepted_report_waits_with_its_urls_and_no_items(self):
         report = accept(["https://BAD.example.com:443/a#x", "https://bad.example.com/b"])
-        report.refresh_from_db()
-        self.assertTrue(report.is_pending)
-        self.assertEqual(report.pending_urls, ["https://bad.example.com/a", "https://bad.example.com/b"])
+        waiting = PendingReport.objects.get(report=report)
+        self.assertEqual(waiting.urls, ["https://bad.example.com/a", "https://bad.example.com/b"])
+        self.assertEqual((waiting.centre, waiting.received_at), (self.al_centre, report.received_at))
+        self.assertRegex(Report.objects.get().reference, r"^AL-\d{4}-000001$")
         self.assertFalse(Item.objects.exists())
         self.assertFalse(AuditEntry.objects.filter(action="hotline.report_received").exists())
 
@@ -76,8 +77,7 @@ class AttachTests(SicnetTestCase):
         )
         other = Item.objects.get(url="https://bad.example.com/b")
         self.assertEqual((other.reports_count, list(other.reports.all())), (1, [second]))
-        self.assertFalse(Report.objects.filter(attached_at__isnull=True).exists())
-        self.assertEqual(list(Report.objects.values_list("pending_urls", flat=True)), [[], [], []])
+        self.assertFalse(PendingReport.objects.exists())
 
     def test_an_open_item_is_counted_again_and_a_closed_one_is_not_reopened(self):
         earlier, _token = make_report(["https://open.example.com/"])
@@ -125,19 +125,20 @@ class AttachTests(SicnetTestCase):
         newest = accept(["https://bad.example.com/new"], minutes_ago=1)
         oldest = accept(["https://bad.example.com/old"], minutes_ago=5)
         self.assertEqual(actions.attach_pending(limit=1), 1)
-        self.assertFalse(Report.objects.get(pk=oldest.pk).is_pending)
-        self.assertTrue(Report.objects.get(pk=newest.pk).is_pending)
+        self.assertEqual(list(PendingReport.objects.values_list("report", flat=True)), [newest.pk])
+        self.assertTrue(Report.objects.get(pk=oldest.pk).items.exists())
 
     def test_only_the_given_centres(self):
         albanian = accept(["https://bad.example.com/a"], country="AL")
         macedonian = accept(["https://bad.example.com/a"], country="MK")
         actions.attach_pending(centre_ids=[self.mk_centre.pk])
-        self.assertTrue(Report.objects.get(pk=albanian.pk).is_pending)
-        self.assertFalse(Report.objects.get(pk=macedonian.pk).is_pending)
+        self.assertEqual(list(PendingReport.objects.values_list("report", flat=True)), [albanian.pk])
+        self.assertTrue(macedonian.items.exists())
 
     def test_staff_channels_attach_at_once_under_the_counsellors_name(self):
         report, _token = make_report(["https://bad.example.com/a"], by=self.al_analyst)
-        self.assertFalse(report.items.get().reports.get().is_pending)
+        self.assertFalse(PendingReport.objects.exists())
+        self.assertEqual(report.items.get().url, "https://bad.example.com/a")
         entry = AuditEntry.objects.get(action="hotline.report_received")
         self.assertEqual(entry.actor_id, self.al_analyst.pk)
 
@@ -164,7 +165,7 @@ class QueueAttachesTests(SicnetTestCase):
         self.login_as(self.al_analyst)
         response = self.client.get(reverse("hotline:queue"))
         self.assertNotContains(response, "waiting[.]example")
-        self.assertTrue(Report.objects.get(pk=macedonian.pk).is_pending)
+        self.assertTrue(PendingReport.objects.filter(report=macedonian).exists())
 
     def test_dashboard_counts_a_report_accepted_a_moment_ago(self):
         accept(["https://waiting.example.com/"])

@@ -7,7 +7,7 @@ from django.utils import translation
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from hotline import actions
-from hotline.models import ClientCounter, Item, Report
+from hotline.models import ClientCounter, Item, PendingReport, Report
 from hotline.tests.helpers import make_report
 
 
@@ -60,13 +60,10 @@ class ReportPageTests(SicnetTestCase):
         self.assertEqual(report.centre, self.al_centre)
         self.assertRegex(report.reference, r"^AL-\d{4}-000001$")
         # Accepted at once; its URLs wait for the next batch to become items.
-        self.assertTrue(report.is_pending)
-        self.assertEqual(len(report.pending_urls), 2)
+        self.assertEqual(len(PendingReport.objects.get(report=report).urls), 2)
         self.assertFalse(report.items.exists())
         self.assertEqual(actions.attach_pending(), 1)
-        report.refresh_from_db()
-        self.assertFalse(report.is_pending)
-        self.assertEqual(report.pending_urls, [])
+        self.assertFalse(PendingReport.objects.exists())
         self.assertEqual(report.items.count(), 2)
         self.assertContains(response, report.reference, status_code=201)
         self.assertContains(response, response.context["token"], status_code=201)
