@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from datetime import date, datetime, time
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -183,18 +183,38 @@ def _store_in_one_statement(report: Report, urls: list[str], prefix: str, client
     )
     covering_sql, covering_params = covering_centre_statement(report.country, Service.HOTLINE)
     db = connections[DEFAULT_DB_ALIAS]
-    columns, values, params = [], [], []
+    sql, fields = _one_statement(number_sql, count_sql, covering_sql)
+    all_params = [
+        *number_params,
+        *count_params,
+        centre_id,
+        *covering_params,
+        *(prefix if field is None else _db_value(field, report, db) for field in fields),
+        throttle.limit(),
+        PendingReport._meta.get_field("urls").get_db_prep_save(urls, db),
+    ]
+    ((reference, count, centre),) = fetch_prepared(sql, all_params)
+    if client:
+        throttle.after_count(count, window)
+    return reference, count, centre_id_from_db(centre)
+
+
+@cache
+def _one_statement(number_sql: str, count_sql: str, covering_sql: str) -> tuple[str, list]:
+    """The text of ``_store_in_one_statement`` (built once), and the report's fields whose values it
+    takes, in order (None: the reference's prefix)."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns, values, fields = [], [], []
     for field in _insert_fields(Report):
-        columns.append(db.ops.quote_name(field.column))
+        columns.append(quote(field.column))
         if field.attname == "reference":
             values.append("%s || '-' || lpad(number.value::text, greatest(6, length(number.value::text)), '0')")
-            params.append(prefix)
+            fields.append(None)  # the reference's prefix is passed here
         elif field.attname == "centre_id":
             values.append("centre.id")
         else:
             values.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(report, True), db))
-    pending = PendingReport._meta.get_field("urls")
+            fields.append(field)
     sql = (
         f"WITH number AS ({number_sql}), attempt AS ({count_sql}), "  # noqa: S608 - our own names
         f"centre AS (SELECT COALESCE(%s::uuid, ({covering_sql})) AS id), "
@@ -205,19 +225,18 @@ def _store_in_one_statement(report: Report, urls: list[str], prefix: str, client
         "SELECT id, centre_id, received_at, %s FROM accepted) "
         "SELECT (SELECT reference FROM accepted), attempt.count, centre.id FROM attempt, centre"
     )
-    all_params = [
-        *number_params,
-        *count_params,
-        centre_id,
-        *covering_params,
-        *params,
-        throttle.limit(),
-        pending.get_db_prep_save(urls, db),
-    ]
-    ((reference, count, centre),) = fetch_prepared(sql, all_params)
-    if client:
-        throttle.after_count(count, window)
-    return reference, count, centre_id_from_db(centre)
+    return sql, fields
+
+
+def _db_value(field, obj, db):
+    """The field's value as the database takes it (what bulk_create sends)."""
+    value = field.pre_save(obj, True)  # stamps the auto_now fields
+    if type(field) in _PLAIN_FIELDS:
+        return value  # text and booleans go as they are: skip four calls on every submission
+    return field.get_db_prep_save(value, db)
+
+
+_PLAIN_FIELDS = (models.CharField, models.BooleanField)
 
 
 def _store_step_by_step(report: Report, urls: list[str], prefix: str, client, centre_id) -> tuple:
