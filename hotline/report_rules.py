@@ -96,7 +96,7 @@ def clean_report(data: dict) -> tuple[dict, dict[str, list[str]]]:
     )
     cleaned["country"] = country_code(data.get("country") or "")
     if cleaned["country"] is None:
-        errors["country"] = [CHOOSE_COUNTRY]
+        errors["country"] = [CHOOSE_COUNTRY if (data.get("country") or "").strip() else REQUIRED]
     harm_type = data.get("harm_type") or ""
     if harm_type not in HARM_TYPES:
         errors["harm_type"] = [INVALID_CHOICE % {"value": harm_type} if harm_type else REQUIRED]

@@ -7,7 +7,7 @@ from unittest import skipUnless
 
 from django.db import DatabaseError, connection, transaction
 
-from audit.actions import record
+from audit.actions import record, record_many
 from audit.models import GENESIS_HASH, AppendOnlyError, AuditEntry
 from audit.tests.tampering import TABLE, build_chain
 from audit.verify import verify_chain
@@ -25,6 +25,23 @@ class RecordTests(SicnetTestCase):
         stored = list(AuditEntry.objects.order_by("seq"))
         self.assertEqual([e.hash for e in stored], [e.hash for e in entries])
         self.assertEqual(verify_chain(), (4, None))
+
+    def test_record_many_chains_in_order_between_single_entries(self):
+        record("test.before")
+        record_many([("test.batch", {"changes": {"n": n}, "actor_label": "public"}) for n in range(3)])
+        record("test.after")
+        stored = list(AuditEntry.objects.order_by("seq"))
+        self.assertEqual(
+            [(entry.action, entry.changes) for entry in stored],
+            [("test.before", {}), *[("test.batch", {"n": n}) for n in range(3)], ("test.after", {})],
+        )
+        for before, after in zip(stored, stored[1:], strict=False):
+            self.assertEqual(after.prev_hash, before.hash)
+        self.assertEqual(verify_chain(), (5, None))
+
+    def test_record_many_of_nothing_writes_nothing(self):
+        record_many([])
+        self.assertFalse(AuditEntry.objects.exists())
 
     def test_record_fills_who_where_and_what(self):
         entry = record(

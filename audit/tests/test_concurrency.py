@@ -33,7 +33,10 @@ class ConcurrentRecordTests(TransactionTestCase):
             try:
                 barrier.wait()
                 for i in range(PER_THREAD):
-                    actions.record(f"test.thread{number}", changes={"i": i})
+                    if number % 2:  # half the writers append batches of one (record_many's path)
+                        actions.record_many([(f"test.thread{number}", {"changes": {"i": i}})])
+                    else:
+                        actions.record(f"test.thread{number}", changes={"i": i})
             except Exception as error:  # noqa: BLE001 - any failure in a thread is reported to the test
                 errors.append(error)
             finally:

@@ -3,10 +3,13 @@
 import json
 
 from django.test import override_settings
+from django.utils import timezone
 
 from core.testing import SicnetTestCase
 from hotline import actions
-from hotline.models import Item, ItemStatus, Report
+from hotline.models import Item, ItemStatus, PendingReport, Report
+from hotline.public_forms import ReportForm
+from hotline.report_rules import clean_report
 from hotline.tests.helpers import make_report, report_body
 
 URL = "/api/v1/reports"
@@ -75,6 +78,50 @@ class PublicApiTests(SicnetTestCase):
         self.assertEqual(self.post({"urls": "x"}).status_code, 422)
         self.assertEqual(self.client.post(URL, "not json", content_type="application/json").status_code, 400)
         self.assertEqual(Report.objects.count(), 0)
+
+    def test_a_country_no_hotline_covers_is_a_field_error_and_stores_nothing(self):
+        # "XK" is a well-formed code, so only storing finds out that no centre covers it.
+        response = self.post(report_body(country="XK"), **{"Idempotency-Key": "k-xk"})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["errors"], {"country": ["Choose a country from the list."]})
+        self.assertFalse(Report.objects.exists())
+        self.assertFalse(PendingReport.objects.exists())
+
+    def test_a_reference_number_given_out_by_hand_is_stepped_over(self):
+        year = timezone.now().year
+        taken = make_report()[0]
+        Report.objects.filter(pk=taken.pk).update(reference=f"AL-{year}-000002")
+        response = self.post(report_body())
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(response.json()["reference"], f"AL-{year}-000003")
+
+    def test_the_api_and_the_page_apply_the_same_rules(self):
+        # The API validates without the page's form: both must refuse the same fields, in the same words.
+        hostile = [
+            {"urls": ["javascript:alert(1)"]},
+            {"urls": ["https://ok.example/", "http://10.0.0.1/"]},
+            {"urls": [" ", ""]},
+            {"harm_type": ""},
+            {"harm_type": "<script>"},
+            {"country": "A1"},
+            {"country": ""},
+            {"age_band": "99"},
+            {"where_seen": "x" * 201},
+            {"description": "line\nbreak\u202eevil"},
+            {"description": "x" * 2001},
+            {"contact_email": "a@b.example", "consent_to_contact": False},
+            {"contact_email": "", "consent_to_contact": True},
+            {"contact_email": "=HYPERLINK(1)@x", "consent_to_contact": True},
+            {"contact_email": "a\x07@b.example", "consent_to_contact": True},
+        ]
+        for change in hostile:
+            with self.subTest(change=change):
+                body = report_body(**change)
+                _data, api_errors = clean_report(body)
+                page = ReportForm({**body, "urls": "\n".join(body["urls"])})
+                self.assertFalse(page.is_valid())
+                page_errors = {name: [str(e) for e in errors] for name, errors in page.errors.items()}
+                self.assertEqual(api_errors, page_errors)
 
     def test_translated_errors(self):
         response = self.client.post(
