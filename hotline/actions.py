@@ -113,7 +113,7 @@ def accept_report(
     received_at: datetime | None = None,
     client: str | None = None,
 ) -> tuple[Report, bool]:
-    """Store a report, waiting to be attached to its items (``attach_pending``): two statements.
+    """Store a report, waiting to be attached to its items (``attach_pending``): one statement on PostgreSQL.
 
     ``urls`` are canonical already (``canonicalize``); ``centre_id`` is the receiving centre, by
     default the centre covering the country's hotline (NotCovered if there is none). With
@@ -163,7 +163,7 @@ def accept_report(
             return report, True
         # The unique index of idempotency keys answered "sent before": asking first would cost
         # every submission a query.
-        existing = Report.objects.filter(idempotency_key=key_hash).first()
+        existing = Report.objects.filter(idempotency_key=key_hash).first() if key_hash else None
         if existing is not None:
             return existing, False
     raise HotlineError(msg.NOT_STORED)
