@@ -415,8 +415,7 @@ def _insert(
 def _insert_sql(db, objs: list) -> tuple[str, list]:
     model = type(objs[0])
     fields = _insert_fields(model)
-    # pre_save as in bulk_create: it stamps the auto_now fields (created_at, updated_at).
-    rows = [[field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields] for obj in objs]
+    rows = [[_db_value(field, obj, db) for field in fields] for obj in objs]
     return insert_sql(model._meta.db_table, fields, rows)
 
 

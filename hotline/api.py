@@ -76,7 +76,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
     if len(request.body) > MAX_BODY_BYTES:
         return 413, {"detail": str(msg.TOO_LONG)}
     too_many = 429, {"detail": str(msg.TOO_MANY)}
-    data, errors = clean_report(payload.dict())
+    data, errors = clean_report(payload.model_dump())
     if errors:
         return too_many if throttle.over_limit_after_attempt(request) else _refused(errors)
     key = request.headers.get("Idempotency-Key", "")[:200]
