@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -10,10 +11,20 @@ from contextlib import nullcontext
 from datetime import date, datetime, time
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    ProgrammingError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg import errors as psycopg_errors
 
 from audit.actions import record, record_many
 from core.access import centre_ids_with, has_perm
@@ -150,8 +161,15 @@ def accept_report(
                 reference, count, centre = store(report, urls, prefix, client, centre_id)
         except IntegrityError:
             # The number was taken already (given out by hand, or a counter restored from an old
-            # backup): step over it and try the next.
-            _take_numbers(prefix, 1)
+            # backup): try the next. A sequence has moved on by itself; the counter table moved
+            # back with the savepoint, so it is stepped on here.
+            if connection.vendor != "postgresql" and not connection.get_autocommit():
+                _take_numbers(prefix, 1)
+            continue
+        except ProgrammingError as exc:
+            if not _no_sequence(exc):
+                raise
+            _create_sequence(prefix)  # the first report of this country and year
             continue
         if client and count > throttle.limit():
             raise throttle.Throttled
@@ -174,10 +192,10 @@ def _store_in_one_statement(report: Report, urls: list[str], prefix: str, client
 
     Answers (the reference, or None if nothing was stored; the client's count; the centre's id).
     Nothing is stored over the client's limit, without a centre, or for a repeated idempotency key.
-    The counter rows stay locked until the commit: reports of one country, or of one client,
-    commit one after the other (well beyond a national hotline's rate; measured in bench/intake.py).
+    The number comes from a sequence (no lock); the client's counter row stays locked until the
+    commit, so the submissions of one client commit one after the other.
     """
-    number_sql, number_params = _numbers_statement(prefix, 1, asynchronous=False)
+    number_sql, number_params = _numbers_statement(prefix, 1)
     count_sql, count_params, window = (
         throttle.count_statement(client, asynchronous=False) if client else ("SELECT 0 AS count", [], None)
     )
@@ -241,7 +259,7 @@ _PLAIN_FIELDS = (models.CharField, models.BooleanField)
 
 def _store_step_by_step(report: Report, urls: list[str], prefix: str, client, centre_id) -> tuple:
     """What ``_store_in_one_statement`` does, as separate statements (SQLite has no INSERT in WITH)."""
-    number = _take_numbers(prefix, 1)
+    (number,) = _take_numbers(prefix, 1)
     count = throttle.counted(client) if client else 0
     centre = centre_id or covering_centre_id(report.country, Service.HOTLINE)
     if count > throttle.limit() or centre is None:
@@ -419,29 +437,67 @@ def _insert_sql(db, objs: list) -> tuple[str, list]:
     return insert_sql(model._meta.db_table, fields, rows)
 
 
-def _numbers_statement(prefix: str, count: int, *, asynchronous: bool = True) -> tuple[str, list]:
-    """One statement under the counter's row lock: two reports never get the same number."""
+# Reference numbers. On PostgreSQL each prefix (country and year) has a sequence: nextval() holds no
+# lock until the report commits, so reports of one country never wait for each other's disk write.
+# It is created on first use, starting after the counter table's value (the numbers given before
+# sequences were used). SQLite keeps the counter table, one row per prefix.
+
+
+def _numbers_statement(prefix: str, count: int) -> tuple[str, list]:
+    """SELECT of ``count`` new numbers of the prefix (column ``value``), in increasing order."""
+    if connection.vendor == "postgresql":
+        return "SELECT nextval(%s::regclass) AS value FROM generate_series(1, %s)", [_sequence_name(prefix), count]
     table = ReferenceCounter._meta.db_table
-    row = "VALUES (%s, %s)"
-    if asynchronous and connection.vendor == "postgresql" and connection.get_autocommit():
-        # The statement is a transaction of its own: its commit need not wait for the disk. The
-        # report that takes the number commits after it (and waits for the disk), which writes this
-        # increment to disk too: a stored report's number is never given again, even after a crash.
-        row = "SELECT %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    # One statement under the counter's row lock: two reports never get the same number.
     sql = (
-        f"INSERT INTO {table} (prefix, value) {row} "  # noqa: S608 - our own table name
+        f"INSERT INTO {table} (prefix, value) VALUES (%s, %s) "  # noqa: S608 - our own table name
         f"ON CONFLICT (prefix) DO UPDATE SET value = {table}.value + EXCLUDED.value RETURNING value"
     )
     return sql, [prefix, count]
 
 
-def _take_numbers(prefix: str, count: int) -> int:
-    """Take ``count`` reference numbers of the prefix; answers the last one taken."""
+def _take_numbers(prefix: str, count: int) -> list[int] | range:
+    """``count`` new reference numbers of the prefix, in increasing order."""
     sql, params = _numbers_statement(prefix, count)
+    if connection.vendor == "postgresql":
+        return _with_sequence(prefix, lambda: [row[0] for row in fetch_prepared(sql, params)])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        (value,) = cursor.fetchone()
-    return value
+        (last,) = cursor.fetchone()
+    return range(last - count + 1, last + 1)
+
+
+def _sequence_name(prefix: str) -> str:
+    name = "hotline_reference_" + prefix.lower().replace("-", "_")
+    if not re.fullmatch(r"hotline_reference_[a-z]{2}_[0-9]{4}", name):
+        raise HotlineError(msg.NOT_STORED)  # never from validated input; no odd name reaches SQL
+    return name
+
+
+def _with_sequence(prefix: str, run):
+    """``run()``; if the prefix's sequence does not exist yet, create it and run again."""
+    try:
+        with nullcontext() if connection.get_autocommit() else transaction.atomic():
+            return run()
+    except ProgrammingError as exc:
+        if not _no_sequence(exc):
+            raise
+    _create_sequence(prefix)
+    return run()
+
+
+def _no_sequence(exc: Exception) -> bool:
+    return isinstance(exc.__cause__, psycopg_errors.UndefinedTable)
+
+
+def _create_sequence(prefix: str) -> None:
+    given = ReferenceCounter.objects.filter(prefix=prefix).values_list("value", flat=True).first() or 0
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # DDL takes no parameters: the name is checked by _sequence_name, the start is an int.
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {_sequence_name(prefix)} START WITH {int(given) + 1}")
+    except DatabaseError:
+        pass  # another process created it at the same moment
 
 
 # --- Importing earlier records (manage.py import_reports) -----------------------------------------
@@ -456,9 +512,7 @@ def import_reports(path: str, centre, summary, progress, *, by=None):
     """
     from hotline import importer
 
-    next_number = {
-        prefix: _take_numbers(prefix, count) - count + 1 for prefix, count in sorted(summary.per_prefix.items())
-    }
+    next_number = {prefix: iter(_take_numbers(prefix, count)) for prefix, count in sorted(summary.per_prefix.items())}
     # url hash → id of the open item, for duplicates inside the file. Ids only: a million model
     # instances kept for the whole import would cost gigabytes.
     open_items: dict[str, object] = {}
@@ -496,8 +550,7 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
         else:
             counted[item_id] += 1
         prefix = f"{data['country']}-{data['received_at'].year}"
-        number = next_number[prefix]
-        next_number[prefix] += 1
+        number = next(next_number[prefix])
         report = Report(
             centre=centre,
             reference=f"{prefix}-{number:06d}",

@@ -21,7 +21,7 @@ from audit.models import AuditEntry
 from audit.verify import verify_chain
 from core.testing import SicnetTestCase
 from hotline import actions
-from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, Report
+from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, ReferenceCounter, Report
 from hotline.taxonomy import HarmType, Source
 from hotline.tests.helpers import make_report
 from hotline.urls_canonical import canonicalize
@@ -149,6 +149,22 @@ class AttachTests(SicnetTestCase):
         call_command("attach_reports", stdout=out)
         self.assertIn("2 reports attached", out.getvalue())
         self.assertEqual(Item.objects.count(), 2)
+
+
+class NumberingTests(SicnetTestCase):
+    def test_numbers_continue_after_those_given_before(self):
+        # Numbers given by the counter table (SQLite, or PostgreSQL before it used sequences).
+        prefix = f"AL-{timezone.now().year}"
+        ReferenceCounter.objects.create(prefix=prefix, value=41)
+        self.assertEqual(accept(["https://bad.example.com/a"]).reference, f"{prefix}-000042")
+        self.assertEqual(accept(["https://bad.example.com/b"]).reference, f"{prefix}-000043")
+
+    def test_each_country_and_year_counts_on_its_own(self):
+        year = timezone.now().year
+        accept(["https://bad.example.com/a"], country="AL")
+        self.assertEqual(accept(["https://bad.example.com/b"], country="MK").reference, f"MK-{year}-000001")
+        last_year = accept(["https://bad.example.com/c"], country="AL", minutes_ago=60 * 24 * 400)
+        self.assertEqual(last_year.reference, f"AL-{year - 1}-000001")
 
 
 class QueueAttachesTests(SicnetTestCase):
