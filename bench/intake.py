@@ -124,7 +124,12 @@ def post(path: str, body: bytes, key: str | None = None) -> tuple[int, float, by
     if key:
         headers["Idempotency-Key"] = key
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    # Each load client has an address of its own (127.0.0.2 and up), as separate reporters would:
+    # the per-client counter is then per client, as in production, where one address cannot send
+    # hundreds of reports a second (HOTLINE_REPORTS_PER_WINDOW).
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", PORT, timeout=30, source_address=(getattr(CLIENT, "address", "127.0.0.2"), 0)
+    )
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
@@ -155,14 +160,18 @@ def request_for(endpoint: str) -> tuple[str, bytes, str | None]:
     return "/api/v1/reports", report_body(), uuid.uuid4().hex
 
 
+CLIENT = threading.local()  # .address of the closed loop's clients; the open loop's use 127.0.0.2
+
+
 def closed_loop(endpoint: str, seconds: float) -> Tally:
     tally, deadline = Tally(), time.perf_counter() + seconds
 
-    def client() -> None:
+    def client(number: int) -> None:
+        CLIENT.address = f"127.0.0.{number + 2}"
         while time.perf_counter() < deadline:
             tally.add(*post(*request_for(endpoint)))
 
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(CONCURRENCY)]
     for thread in threads:
         thread.start()
     for thread in threads:
