@@ -155,21 +155,13 @@ def accept_report(
     store = _store_in_one_statement if connection.vendor == "postgresql" else _store_step_by_step
     for _attempt in range(3):
         try:
-            # In autocommit the statement is its own transaction (no BEGIN or COMMIT to send);
-            # inside a caller's transaction a savepoint keeps a refused insert from spoiling it.
-            with nullcontext() if connection.get_autocommit() else transaction.atomic():
-                reference, count, centre = store(report, urls, prefix, client, centre_id)
+            reference, count, centre = _with_sequence(prefix, lambda: store(report, urls, prefix, client, centre_id))
         except IntegrityError:
             # The number was taken already (given out by hand, or a counter restored from an old
             # backup): try the next. A sequence has moved on by itself; the counter table moved
             # back with the savepoint, so it is stepped on here.
             if connection.vendor != "postgresql" and not connection.get_autocommit():
                 _take_numbers(prefix, 1)
-            continue
-        except ProgrammingError as exc:
-            if not _no_sequence(exc):
-                raise
-            _create_sequence(prefix)  # the first report of this country and year
             continue
         if client and count > throttle.limit():
             raise throttle.Throttled
@@ -265,7 +257,7 @@ def _store_step_by_step(report: Report, urls: list[str], prefix: str, client, ce
     if count > throttle.limit() or centre is None:
         return None, count, centre
     report.reference, report.centre_id = f"{prefix}-{number:06d}", centre
-    if not _insert([report], suffix=_UNLESS_SENT_BEFORE, returning=True):
+    if not _insert([report], suffix=_UNLESS_SENT_BEFORE):
         return None, count, centre
     _insert([PendingReport(report=report, centre_id=centre, received_at=report.received_at, urls=urls)])
     return report.reference, count, centre
@@ -336,7 +328,7 @@ def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
             details = {"source": source, "urls": len(urls), "new_items": new_items}
             entries.append(_received_entry(report_id, centre_id, details, by))
         for start in range(0, len(events), 500):
-            _insert(events[start : start + 500], then=links[start : start + 500], prepared=True)
+            _insert(events[start : start + 500], then=links[start : start + 500])
         PendingReport.objects.filter(pk__in=[row[0] for row in rows])._raw_delete(DEFAULT_DB_ALIAS)
         record_many(entries)
     return len(rows)
@@ -373,9 +365,7 @@ def _attach_or_create_items(rows: list) -> tuple[dict, set]:
     ordered = [proposed[key] for key in sorted(proposed, key=lambda key: (str(key[0]), key[1]))]
     item_ids = {}
     for start in range(0, len(ordered), 500):
-        for item_id, centre_id, digest in _insert(
-            ordered[start : start + 500], suffix=_ATTACH_OR_CREATE, returning=True, prepared=True
-        ):
+        for item_id, centre_id, digest in _insert(ordered[start : start + 500], suffix=_ATTACH_OR_CREATE):
             item_ids[(_uuid(centre_id), digest)] = _uuid(item_id)
     return item_ids, {item.pk for item in ordered}
 
@@ -402,14 +392,13 @@ def _insert_fields(model) -> list:
     return [field for field in model._meta.concrete_fields if not getattr(field, "db_returning", False)]
 
 
-def _insert(
-    objs: list, *, suffix: str = "", returning: bool = False, then: list | None = None, prepared: bool = False
-) -> list:
+def _insert(objs: list, *, suffix: str = "", then: list | None = None) -> list:
     """INSERT the instances in one statement, as bulk_create would, without compiling a query each time.
 
     Values go through each field's own preparation (so encrypted fields are encrypted, JSON adapted).
-    ``then``: instances of another model inserted too, in the same statement on PostgreSQL.
-    ``prepared``: a statement of one shape run on every submission (core.db.fetch_prepared).
+    ``then``: instances of another model inserted too, in the same statement on PostgreSQL. The
+    text has one shape per model whatever the number of rows, so it is prepared on PostgreSQL.
+    Answers the rows a RETURNING ``suffix`` asks for.
     """
     db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy for every value
     sql, params = _insert_sql(db, objs)
@@ -417,12 +406,7 @@ def _insert(
         # A data-modifying WITH runs to completion whether or not the main statement reads it.
         then_sql, then_params = _insert_sql(db, then)
         sql, params, then = f"WITH earlier AS ({sql}) {then_sql}", params + then_params, None
-    if prepared:
-        rows = fetch_prepared(sql + suffix, params)
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(sql + suffix, params)
-            rows = cursor.fetchall() if returning else []
+    rows = fetch_prepared(sql + suffix, params)
     for obj in objs:
         obj._state.adding, obj._state.db = False, db.alias
     if then:
@@ -475,19 +459,22 @@ def _sequence_name(prefix: str) -> str:
 
 
 def _with_sequence(prefix: str, run):
-    """``run()``; if the prefix's sequence does not exist yet, create it and run again."""
+    """``run()``; if the prefix's sequence does not exist yet (its first number), create it and run again."""
     try:
-        with nullcontext() if connection.get_autocommit() else transaction.atomic():
+        with _own_statement():
             return run()
     except ProgrammingError as exc:
-        if not _no_sequence(exc):
+        if not isinstance(exc.__cause__, psycopg_errors.UndefinedTable):
             raise
     _create_sequence(prefix)
-    return run()
+    with _own_statement():
+        return run()
 
 
-def _no_sequence(exc: Exception) -> bool:
-    return isinstance(exc.__cause__, psycopg_errors.UndefinedTable)
+def _own_statement():
+    # In autocommit a statement is its own transaction (no BEGIN or COMMIT to send); inside a
+    # caller's transaction a savepoint keeps a refused statement from spoiling it.
+    return nullcontext() if connection.get_autocommit() else transaction.atomic()
 
 
 def _create_sequence(prefix: str) -> None:

@@ -30,7 +30,7 @@ from hotline.queries import public_status, queue, report_by_token
 from hotline.report_rules import CHOOSE_COUNTRY, clean_report
 from hotline.steps import STEPS
 from hotline.taxonomy import Source
-from hotline.urls_canonical import InvalidURL, defang
+from hotline.urls_canonical import defang
 
 router = Router(tags=["hotline"])
 
@@ -92,7 +92,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
         return too_many
     except actions.NotCovered:
         return _refused({"country": [str(CHOOSE_COUNTRY)]})
-    except (actions.HotlineError, InvalidURL) as exc:
+    except actions.HotlineError as exc:  # the URLs were made canonical while validating
         return 400, {"detail": str(exc.message)}
     answer = {"reference": report.reference, "status_token": actions.status_token_for(report)}
     # Already the documented ReportOut: sent as it is, without validating it again on every submission.

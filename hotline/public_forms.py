@@ -28,11 +28,9 @@ class UrlListField(forms.Field):
             raise forms.ValidationError(_("Give the web addresses as a list of text."))
         return list(lines)
 
-    def validate(self, value: list[str]) -> None:
-        rules.url_lines(value)
-
     def clean(self, value) -> list[str]:
-        return rules.canonical_urls(rules.url_lines(super().clean(value)))
+        # The rules' own "required" and count messages, the same as the API's.
+        return rules.canonical_urls(rules.url_lines(self.to_python(value)))
 
 
 class ReportForm(forms.Form):

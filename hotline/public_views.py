@@ -16,7 +16,6 @@ from hotline import public_messages as msg
 from hotline.public_forms import PublicReportForm, StatusForm
 from hotline.queries import helpline_for, public_status, report_by_token
 from hotline.taxonomy import Source
-from hotline.urls_canonical import InvalidURL
 
 MAX_BODY_BYTES = 32 * 1024
 # Where "leave this site quickly" goes: an everyday page that says nothing about why one was here.
@@ -55,7 +54,7 @@ def report(request: HttpRequest) -> HttpResponse:
         )
     except throttle.Throttled:
         return _too_many(request, form)
-    except (actions.HotlineError, InvalidURL) as exc:
+    except actions.HotlineError as exc:  # the URLs were made canonical while validating
         form.add_error(None, exc.message)
         return render(request, "hotline/public/report.html", {"form": form}, status=400)
     context = {
