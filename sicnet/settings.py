@@ -131,6 +131,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Django turns psycopg's prepared statements off (prepare_threshold None), which makes
+    # core.db.fetch_prepared's prepare=True a no-op. With a threshold no statement reaches, only the
+    # few statements asked for by name are prepared; Django's own cursors bind on the client and are
+    # never prepared. (Behind PgBouncer, use version 1.21 or later with max_prepared_statements.)
+    # Those statements are written for one plan whatever their values (a submission's statement
+    # would otherwise be planned again on every run: PostgreSQL's guess prefers a custom plan).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 2**31 - 1
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
