@@ -195,9 +195,9 @@ def open_loop(endpoint: str, seconds: float, rate: float) -> Tally:
     return tally
 
 
-def cpu_seconds_by_process() -> dict[str, float]:
-    """CPU seconds used so far by the processes of each kind (Linux /proc; empty elsewhere)."""
-    totals: dict[str, float] = {}
+def cpu_seconds_by_process() -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by each process of a kind we count: {pid: (kind, seconds)} (Linux /proc)."""
+    seconds: dict[int, tuple[str, float]] = {}
     ticks = os.sysconf("SC_CLK_TCK")
     for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
         try:
@@ -207,8 +207,8 @@ def cpu_seconds_by_process() -> dict[str, float]:
             continue  # ended meanwhile
         kind = next((name for name in KINDS if name in command), None)
         if kind:
-            totals[KINDS[kind]] = totals.get(KINDS[kind], 0.0) + (int(fields[11]) + int(fields[12])) / ticks
-    return totals
+            seconds[int(pid)] = (KINDS[kind], (int(fields[11]) + int(fields[12])) / ticks)
+    return seconds
 
 
 # Where the machine's CPU goes, by process: our own children and PostgreSQL's backends.
@@ -216,7 +216,14 @@ KINDS = {"gunicorn": "web workers", "attach_reports": "attaching loop", "postgre
 
 
 def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
-    return {kind: round((after[kind] - before.get(kind, 0.0)) * 1000 / max(requests, 1), 2) for kind in after}
+    """Milliseconds per request by kind. Per process, so one that ended meanwhile (a PostgreSQL
+    backend of a closed connection) takes nothing away; its last moments are not counted."""
+    totals: dict[str, float] = {}
+    for pid, (kind, seconds) in after.items():
+        earlier = before.get(pid)
+        used = seconds - earlier[1] if earlier and earlier[0] == kind else seconds
+        totals[kind] = totals.get(kind, 0.0) + used
+    return {kind: round(used * 1000 / max(requests, 1), 2) for kind, used in totals.items()}
 
 
 def percentile(values: list[float], share: float) -> float:
