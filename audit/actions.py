@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS_HASH, AuditEntry, ChainHead
-from core.db import insert_sql
+from core.db import fetch_prepared, insert_sql
 
 _HEAD = ChainHead._meta.db_table
 _ENTRIES = AuditEntry._meta.db_table
@@ -140,15 +140,16 @@ def _append_rows(entries: list[AuditEntry]) -> None:
     ]
     insert, params = insert_sql(_ENTRIES, fields, rows)
     last = entries[-1]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH e AS ({insert} RETURNING seq) UPDATE {_HEAD} SET seq = (SELECT max(seq) FROM e), "  # noqa: S608
-                "hash = %s WHERE id = 1 RETURNING seq",
-                [*params, last.hash],
-            )
-            (last.seq,) = cursor.fetchone()
-        else:
+    if connection.vendor == "postgresql":
+        # Prepared, with the values bound on the server: a batch's arrays are sent, not spelled out
+        # in the text and parsed again on every batch.
+        ((last.seq,),) = fetch_prepared(
+            f"WITH e AS ({insert} RETURNING seq) UPDATE {_HEAD} SET seq = (SELECT max(seq) FROM e), "  # noqa: S608
+            "hash = %s WHERE id = 1 RETURNING seq",
+            [*params, last.hash],
+        )
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(insert, params)
             last.seq = cursor.lastrowid
             cursor.execute(f"UPDATE {_HEAD} SET seq = %s, hash = %s WHERE id = 1", [last.seq, last.hash])  # noqa: S608
