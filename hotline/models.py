@@ -114,7 +114,7 @@ class Report(BaseModel):
     centre = models.ForeignKey(
         "network.Centre", on_delete=models.PROTECT, related_name="hotline_reports", verbose_name=_("centre")
     )
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(_("reference"), max_length=20)
     country = models.CharField(_("country"), max_length=2)
     source = models.CharField(_("source"), max_length=30, choices=taxonomy.Source.choices)
     harm_type = models.CharField(_("reported harm"), max_length=20, choices=taxonomy.HarmType.choices)
@@ -127,7 +127,7 @@ class Report(BaseModel):
     language = models.CharField(_("language"), max_length=10, blank=True)
     received_at = models.DateTimeField(_("received"))
     # A keyed hash of the client's Idempotency-Key: a retried submission finds its first answer.
-    idempotency_key = models.CharField(_("idempotency key (hash)"), max_length=64, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(_("idempotency key (hash)"), max_length=64, null=True, blank=True)
     # The helpline contact this report came from (set by the Helpline app).
     origin_reference = models.CharField(_("originating record"), max_length=100, blank=True)
     items = models.ManyToManyField(Item, related_name="reports", verbose_name=_("reported URLs"))
@@ -139,6 +139,12 @@ class Report(BaseModel):
         ordering = ["-received_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        # Constraints rather than unique=True: on PostgreSQL a unique CharField gets a second index
+        # for LIKE searches, which nothing here makes, and every report would write it.
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="hotline_report_reference_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="hotline_report_idempotency_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
