@@ -295,12 +295,16 @@ def measure(label: str, database_url: str) -> dict:
 
 
 def wait_until_attached(database_url: str, limit: float = 120) -> float:
-    """Seconds after the load until no report waits to be attached."""
+    """Seconds after the load until no report waits to be attached (looked at every 10 ms, from one
+    open connection: a psql process per look took longer than a look)."""
+    import psycopg
+
     started = time.perf_counter()
-    while int(psql(database_url, "SELECT count(*) FROM hotline_pendingreport")):
-        if time.perf_counter() - started > limit:
-            return float("inf")
-        time.sleep(0.1)
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        while connection.execute("SELECT EXISTS (SELECT 1 FROM hotline_pendingreport)").fetchone()[0]:
+            if time.perf_counter() - started > limit:
+                return float("inf")
+            time.sleep(0.01)
     return time.perf_counter() - started
 
 

@@ -30,13 +30,20 @@ def fetch_prepared(sql: str, params: list) -> list[tuple]:
 def insert_sql(table: str, fields: list, rows: list[list]) -> tuple[str, list]:
     """An INSERT of ``rows`` (one list of database-ready values per row, in the order of ``fields``).
 
-    Several rows on PostgreSQL: one array per column (``INSERT ... SELECT * FROM unnest(...)``), a
+    Several rows on PostgreSQL: one array per column (``INSERT ... SELECT ... FROM unnest(...)``), a
     text that is the same for ten rows or a thousand, so it can be prepared once, and neither side
-    parses thousands of placeholders. One row, or another database: a VALUES list (arrays cost more
-    to send than the values of one row). Append ON CONFLICT or RETURNING as needed.
+    parses thousands of placeholders. A column with the same value in every row (a default, the
+    batch's timestamp) is sent once instead: psycopg spells out arrays in Python, value by value.
+    One row, or another database: a VALUES list (arrays cost more to send than the values of one
+    row). Append ON CONFLICT or RETURNING as needed.
     """
     if connection.vendor == "postgresql" and len(rows) > 1:
-        return _unnest_insert(table, tuple(fields)), [list(column) for column in zip(*rows, strict=True)]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        same = [all(value == column[0] for value in column) for column in columns]
+        same[0] = False  # at least one array, or unnest gives no rows
+        shared = [column[0] for column, once in zip(columns, same, strict=True) if once]
+        arrays = [column for column, once in zip(columns, same, strict=True) if not once]
+        return _unnest_insert(table, tuple(fields), tuple(same)), shared + arrays
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return f"{_insert_head(table, tuple(fields))}VALUES {', '.join([row] * len(rows))}", [
         value for values in rows for value in values
@@ -50,6 +57,19 @@ def _insert_head(table: str, fields: tuple) -> str:
 
 
 @cache
-def _unnest_insert(table: str, fields: tuple) -> str:
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    return f"{_insert_head(table, fields)}SELECT * FROM unnest({arrays})"  # noqa: S608 - our own names
+def _unnest_insert(table: str, fields: tuple, same: tuple) -> str:
+    """The text for ``insert_sql``: the values of a column in ``same`` come first, once each, then
+    the arrays of the others (placeholders in the order they appear)."""
+    selected, arrays, names = [], [], []
+    for number, (field, once) in enumerate(zip(fields, same, strict=True)):
+        kind = field.db_type(connection)
+        if once:
+            selected.append(f"%s::{kind}")
+        else:
+            selected.append(f"u.c{number}")
+            arrays.append(f"%s::{kind}[]")
+            names.append(f"c{number}")
+    return (
+        f"{_insert_head(table, fields)}SELECT {', '.join(selected)} "  # noqa: S608 - our own names
+        f"FROM unnest({', '.join(arrays)}) AS u({', '.join(names)})"
+    )

@@ -299,23 +299,24 @@ def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
     number of statements for one report as for five hundred.
     """
     with transaction.atomic():
-        # Only the queue's rows are locked: a report being attached elsewhere is skipped.
-        rows = list(
+        # Only the queue's rows are locked: a report being attached elsewhere is skipped. The
+        # reports are read after, by key: joined in the same query, PostgreSQL scanned every
+        # report ever received to find a batch's.
+        queued = list(
             pending.order_by("received_at")
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list(
-                "report_id",
-                "centre_id",
-                "report__reference",
-                "report__source",
-                "report__harm_type",
-                "report__reporter_is_child",
-                "received_at",
-                "urls",
-            )[:limit]
+            .select_for_update(skip_locked=True)
+            .values_list("report_id", "centre_id", "received_at", "urls")[:limit]
         )
-        if not rows:
+        if not queued:
             return 0
+        reports = Report.objects.filter(pk__in=[row[0] for row in queued]).values_list(
+            "pk", "reference", "source", "harm_type", "reporter_is_child"
+        )
+        about = {pk: fields for pk, *fields in reports}
+        rows = [
+            (report_id, centre_id, *about[report_id], received_at, urls)
+            for report_id, centre_id, received_at, urls in queued
+        ]
         item_ids, new_ids = _attach_or_create_items(rows)
         db = connections[DEFAULT_DB_ALIAS]
         events, links = _Rows(ItemEvent, db), _Rows(Report.items.through, db)
