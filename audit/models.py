@@ -53,10 +53,10 @@ class AuditEntry(models.Model):
     centre_id = models.UUIDField(_("centre"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80, blank=True)
-    object_id = models.CharField(_("object id"), max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=80, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -64,7 +64,14 @@ class AuditEntry(models.Model):
         ordering = ["seq"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["centre_id", "-at"], name="audit_centre_at")]
+        # object_id and hash by Meta rather than on the field: on PostgreSQL an indexed text field
+        # gets a second index for LIKE searches, which only ``action`` has use for (its prefix
+        # filter), and every entry would write them.
+        indexes = [
+            models.Index(fields=["centre_id", "-at"], name="audit_centre_at"),
+            models.Index(fields=["object_id"], name="audit_object_id"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_unique_hash")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
