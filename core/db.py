@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 
 import psycopg
@@ -13,18 +14,23 @@ def fetch_prepared(sql: str, params: list) -> list[tuple]:
 
     Django's PostgreSQL cursors bind parameters on the client, so the server parses and plans every
     execution again; a statement run on every submission is prepared once per connection instead
-    (psycopg's server-side binding). Such statements bypass Django's query log (and assertNumQueries
-    on PostgreSQL): keep this for the intake's hot path. Errors are Django's (IntegrityError...).
+    (psycopg's server-side binding; the settings turn preparing on for these statements only).
+    Keep this for statements run very often. Logged like Django's own when queries are (DEBUG,
+    assertNumQueries). Errors are Django's (IntegrityError...).
     """
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
     connection.ensure_connection()
+    started = time.monotonic()
     # A plain psycopg Cursor binds on the server: the connection's own factory (ClientCursor) does not.
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall() if cursor.description else []
+        rows = cursor.fetchall() if cursor.description else []
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 def insert_sql(table: str, fields: list, rows: list[list]) -> tuple[str, list]:
