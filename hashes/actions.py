@@ -258,8 +258,8 @@ def _finish(job, summary, before: int, *, status: str, error: str = "") -> str:
     job.rejected = sum(summary.reasons.values())
     job.status, job.error, job.finished_at = status, error, timezone.now()
     job.added = job.hash_list.entries.count() - before
-    job.reasons = dict(summary.reasons.most_common())
-    job.rejected_lines = [[line, reason] for line, reason in summary.rejected]
+    job.reasons = [[code, params, count] for code, params, count in summary.reason_counts()]
+    job.rejected_lines = [[line, code, params] for line, code, params in summary.rejected]
     job.content = b""  # the file is not kept once read
     job.save(
         update_fields=[

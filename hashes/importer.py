@@ -38,16 +38,21 @@ class Summary:
     rows: int = 0
     valid: int = 0
     duplicates: int = 0
+    # Reasons as (code, parameters) of hash_values.REASONS: said in the reader's language when shown.
     reasons: Counter = field(default_factory=Counter)
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str, dict]] = field(default_factory=list)
 
-    def reject(self, line: int, reason: str) -> None:
-        self.reasons[reason] += 1
+    def reject(self, line: int, problem: hash_values.BadHash) -> None:
+        self.reasons[(problem.code, tuple(sorted(problem.params.items())))] += 1
         if len(self.rejected) < KEEP_REJECTED:
-            self.rejected.append((line, reason))
+            self.rejected.append((line, problem.code, problem.params))
+
+    def reason_counts(self) -> list[tuple[str, dict, int]]:
+        """(code, parameters, rejected lines), the most frequent first."""
+        return [(code, dict(params), count) for (code, params), count in self.reasons.most_common()]
 
 
-def _raw_rows(handle: io.TextIOBase, fmt: str) -> Iterator[tuple[int, dict | str]]:
+def _raw_rows(handle: io.TextIOBase, fmt: str) -> Iterator[tuple[int, dict | hash_values.BadHash]]:
     if fmt == "csv":
         reader = csv.DictReader(handle)
         for number, row in enumerate(reader, start=2):
@@ -58,9 +63,9 @@ def _raw_rows(handle: io.TextIOBase, fmt: str) -> Iterator[tuple[int, dict | str
                 try:
                     data = json.loads(line)
                 except ValueError:
-                    yield number, "not JSON"
+                    yield number, hash_values.BadHash("not_json")
                     continue
-                yield number, data if isinstance(data, dict) else "not a JSON object"
+                yield number, data if isinstance(data, dict) else hash_values.BadHash("not_json_object")
     else:
         for number, line in enumerate(handle, start=1):
             line = line.split("#", 1)[0].strip()
@@ -77,13 +82,13 @@ def clean(row: dict, *, algorithm: str | None, classification: str) -> dict:
         if ":" in value:
             prefix, _sep, value = value.rpartition(":")
             if hash_values.algorithm_of(prefix) != name:
-                raise hash_values.BadHash("algorithm and value prefix disagree")
+                raise hash_values.BadHash("prefix_disagrees")
         value = hash_values.normalise(name, value)
     else:
         name, value = hash_values.parse(value)
     chosen = str(row.get("classification") or "").strip().lower() or classification
     if chosen not in Classification.values:
-        raise hash_values.BadHash(f"unknown classification: {chosen[:20]}")
+        raise hash_values.BadHash("unknown_classification", name=chosen[:20])
     quality = hash_values.check_quality(row.get("quality"))
     return {"algorithm": name, "value": value, "classification": chosen, "quality": quality}
 
@@ -130,13 +135,13 @@ def read_stream(
         summary.rows += 1
         if number % 5000 == 0:
             progress(min(raw.tell() / size, 1.0))
-        if isinstance(row, str):
+        if isinstance(row, hash_values.BadHash):
             summary.reject(number, row)
             continue
         try:
             data = clean(row, algorithm=algorithm, classification=classification)
-        except ValueError as exc:
-            summary.reject(number, str(exc))
+        except hash_values.BadHash as exc:
+            summary.reject(number, exc)
             continue
         key = (data["algorithm"], data["value"])
         if key in seen:

@@ -202,7 +202,9 @@ class ImportJob(BaseModel):
     duplicates = models.PositiveIntegerField(_("duplicates in the file"), default=0)
     rejected = models.PositiveIntegerField(_("rejected lines"), default=0)
     added = models.PositiveIntegerField(_("new entries"), default=0)
-    reasons = models.JSONField(_("rejections by reason"), default=dict, blank=True)
+    # [code, parameters, count] and [line, code, parameters] (hashes.values.REASONS): the page says
+    # them in the reader's language. Jobs stored before codes hold texts: {text: count}, [line, text].
+    reasons = models.JSONField(_("rejections by reason"), default=list, blank=True)
     rejected_lines = models.JSONField(_("first rejected lines"), default=list, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -221,6 +223,20 @@ class ImportJob(BaseModel):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+    def reason_counts(self) -> list[tuple[str, int]]:
+        """(reason in the current language, rejected lines), the most frequent first."""
+        from hashes.values import describe  # hashes.values reads this module's constants
+
+        if isinstance(self.reasons, dict):
+            return list(self.reasons.items())
+        return [(describe(code, params), count) for code, params, count in self.reasons]
+
+    def first_rejections(self) -> list[tuple[int, str]]:
+        """(line, reason in the current language) of the first rejected lines."""
+        from hashes.values import describe
+
+        return [(line, describe(*reason)) for line, *reason in self.rejected_lines]
 
     @property
     def finished(self) -> bool:

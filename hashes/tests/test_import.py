@@ -69,8 +69,8 @@ class ImportTests(SicnetTestCase):
         lines = [json.dumps({"algorithm": "sha256", "value": SHA256}), "{not json", json.dumps([1])]
         out, err = self.run_import(self.write("list.jsonl", "\n".join(lines)), "--no-progress")
         self.assertIn("1 new entries", out)
-        self.assertIn("2: not JSON", err)
-        self.assertIn("3: not a JSON object", err)
+        self.assertIn("2: Not JSON.", err)
+        self.assertIn("3: Not a JSON object.", err)
 
     def test_algorithm_for_the_whole_file_and_dry_run(self):
         path = self.write("pdq.txt", f"{PDQ}\n")

@@ -53,6 +53,27 @@ class ImportJobTests(SicnetTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="hashes.import_started").exists())
         self.assertEqual(AuditEntry.objects.get(action="hashes.list_imported").changes["added"], 30)
 
+    def test_the_report_says_its_reasons_in_the_readers_language(self):
+        self.login_as(self.al_analyst)
+        self.upload(text_file([sha256_of("1"), "not-a-hash", "crc32:00"]))
+        run_worker()  # the worker runs in the default language
+        job = ImportJob.objects.get()
+        self.assertEqual(job.reasons, [["not_a_hash", {}, 1], ["unknown_algorithm", {"name": "crc32"}, 1]])
+        self.al_analyst.language = "sq"
+        self.al_analyst.save(update_fields=["language"])
+        page = self.client.get(reverse("hashes:import_job", args=[job.pk]))
+        self.assertContains(page, "Nuk është hash")
+        self.assertNotContains(page, "Not a hash")
+
+    def test_a_report_stored_before_reason_codes_still_shows(self):
+        self.login_as(self.al_analyst)
+        self.upload(text_file([sha256_of("1")]))
+        job = ImportJob.objects.get()
+        job.reasons, job.rejected_lines = {"Not a hexadecimal value.": 3}, [[4, "Not a hexadecimal value."]]
+        job.save(update_fields=["reasons", "rejected_lines"])
+        page = self.client.get(reverse("hashes:import_job", args=[job.pk]))
+        self.assertContains(page, "Line 4: Not a hexadecimal value.")
+
     def test_progress_is_written_while_the_import_runs(self):
         seen = []
         original = actions._save_progress

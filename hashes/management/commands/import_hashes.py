@@ -73,8 +73,8 @@ class Command(BaseCommand):
 
     def _rejections(self, summary: importer.Summary) -> None:
         self.stderr.write("Rejected lines by reason:")
-        for reason, count in summary.reasons.most_common():
-            self.stderr.write(f"  {count:>8}  {reason}")
+        for code, params, count in summary.reason_counts():
+            self.stderr.write(f"  {count:>8}  {importer.hash_values.describe(code, params)}")
         self.stderr.write(f"First {len(summary.rejected)} rejected lines (line: reason):")
-        for line, reason in summary.rejected:
-            self.stderr.write(f"  {line}: {reason}")
+        for line, code, params in summary.rejected:
+            self.stderr.write(f"  {line}: {importer.hash_values.describe(code, params)}")
