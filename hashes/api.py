@@ -27,11 +27,9 @@ from hashes.queries import supervised_centres
 
 router = Router(tags=["hashes"])
 
-MAX_LOOKUP = 1000
-
 
 class LookupIn(Schema):
-    hashes: list[str] = Field(..., min_length=1, max_length=MAX_LOOKUP)
+    hashes: list[str] = Field(..., min_length=1, max_length=hash_values.MAX_AT_ONCE)
 
 
 class MatchOut(Schema):
@@ -62,12 +60,8 @@ class LookupOut(Schema):
 @router.post("/hashes/lookup", response=LookupOut, auth=staff(Perm.HOTLINE_VIEW), url_name="hashes_lookup")
 def lookup(request: HttpRequest, body: LookupIn):
     """Match up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``)."""
-    parsed, invalid = [], []
-    for index, text in enumerate(body.hashes):
-        try:
-            parsed.append(hash_values.parse(text))
-        except hash_values.BadHash as exc:
-            invalid.append({"index": index, "error": str(exc)})
+    parsed, refused = hash_values.parse_many(body.hashes)  # the schema allows no more than MAX_AT_ONCE
+    invalid = [{"index": position, "error": str(problem)} for position, problem in refused]
     by_query: dict[tuple[str, str], list] = {value: [] for value in parsed}
     for match in matches_for(parsed, user=request.user):
         entry = match.entry

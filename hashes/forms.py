@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy
 from hashes import values as hash_values
 from hashes.models import Algorithm, Classification, HashList, TrustLevel
 
-MAX_PASTED = 1000
-
 
 class ListForm(forms.Form):
     centre = forms.ChoiceField(label=gettext_lazy("Owner centre"))
@@ -168,16 +166,17 @@ class LookupForm(forms.Form):
 
     def clean_hashes(self) -> list[tuple[str, str]]:
         lines = [line.strip() for line in self.cleaned_data["hashes"].splitlines() if line.strip()]
-        if len(lines) > MAX_PASTED:
-            raise forms.ValidationError(_("At most %(n)d hashes at a time.") % {"n": MAX_PASTED})
-        parsed, errors = [], []
-        for number, line in enumerate(lines, start=1):
-            try:
-                parsed.append(hash_values.parse(line))
-            except hash_values.BadHash as exc:
-                errors.append(_("Line %(n)d: %(error)s") % {"n": number, "error": exc})
-        if errors:
-            raise forms.ValidationError(errors[:10])
+        try:
+            parsed, refused = hash_values.parse_many(lines)
+        except hash_values.BadHash as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if refused:
+            raise forms.ValidationError(
+                [
+                    _("Line %(n)d: %(error)s") % {"n": position + 1, "error": problem}
+                    for position, problem in refused[:10]
+                ]
+            )
         return parsed
 
     def clean(self):

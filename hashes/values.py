@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hashes.models import HEX_LENGTH, Algorithm
 
+MAX_AT_ONCE = 1000  # hashes pasted, looked up or added to an item in one go
 _HEX = re.compile(r"[0-9a-f]+")
 _BY_LENGTH = {32: Algorithm.MD5, 40: Algorithm.SHA1, 64: Algorithm.SHA256}
 _ALIASES = {"md5": "md5", "sha1": "sha1", "sha-1": "sha1", "sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
@@ -26,6 +27,7 @@ REASONS = {
     "unknown_classification": _("Unknown classification: %(name)s."),
     "not_json": _("Not JSON."),
     "not_json_object": _("Not a JSON object."),
+    "too_many": _("At most %(n)d hashes at a time."),
 }
 
 
@@ -86,6 +88,22 @@ def parse(text: str) -> tuple[str, str]:
     if algorithm is None:
         raise BadHash("not_a_hash")
     return algorithm, normalise(algorithm, text)
+
+
+def parse_many(texts: list[str]) -> tuple[list[tuple[str, str]], list[tuple[int, BadHash]]]:
+    """Pasted hashes: (algorithm, value) of the valid ones, and (position from 0, problem) of the others.
+
+    More than MAX_AT_ONCE is refused as a whole (BadHash "too_many"), before any is read.
+    """
+    if len(texts) > MAX_AT_ONCE:
+        raise BadHash("too_many", n=MAX_AT_ONCE)
+    parsed, refused = [], []
+    for position, text in enumerate(texts):
+        try:
+            parsed.append(parse(text))
+        except BadHash as problem:
+            refused.append((position, problem))
+    return parsed, refused
 
 
 def check_quality(value) -> int | None:

@@ -869,8 +869,6 @@ def close_item(item: Item, *, by, outcome: str) -> Item:
 
 # --- Hashes of the material seen at an item's URL ----------------------------------------------------
 
-MAX_ITEM_HASHES = 1000  # added at a time
-
 
 @transaction.atomic
 def add_item_hashes(item: Item, *, by, values: Iterable[tuple], source: str = "pasted") -> list[ItemHash]:
@@ -891,8 +889,8 @@ def add_item_hashes(item: Item, *, by, values: Iterable[tuple], source: str = "p
         except hash_values.BadHash as exc:
             raise HotlineError(str(exc)) from None
         wanted.setdefault(key, quality)
-    if len(wanted) > MAX_ITEM_HASHES:
-        raise HotlineError(_("At most %(n)d hashes at a time.") % {"n": MAX_ITEM_HASHES})
+    if len(wanted) > hash_values.MAX_AT_ONCE:
+        raise HotlineError(hash_values.describe("too_many", {"n": hash_values.MAX_AT_ONCE}))
     known = set(item.hashes.values_list("algorithm", "value"))
     now = timezone.now()
     new = [

@@ -376,17 +376,7 @@ def list_item_hashes(request: HttpRequest, item_id: UUID):
 def add_item_hashes(request: HttpRequest, item_id: UUID, payload: ItemHashesIn):
     """Add up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``). Files are hashed by the client."""
     item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
-    errors = []
-    if not payload.hashes:
-        errors.append(_("Give at least one hash."))
-    elif len(payload.hashes) > actions.MAX_ITEM_HASHES:
-        errors.append(_("At most %(n)d hashes at a time.") % {"n": actions.MAX_ITEM_HASHES})
-    parsed = []
-    for number, text in enumerate(payload.hashes if not errors else [], start=1):
-        try:
-            parsed.append(hash_values.parse(text))
-        except hash_values.BadHash as exc:
-            errors.append(_("Hash %(n)d: %(error)s") % {"n": number, "error": exc})
+    parsed, errors = _parsed_hashes(payload.hashes)
     if errors:
         return 400, {"detail": _("The request has errors; nothing was changed."), "errors": {"hashes": errors[:10]}}
     try:
@@ -394,3 +384,14 @@ def add_item_hashes(request: HttpRequest, item_id: UUID, payload: ItemHashesIn):
     except actions.HotlineError as exc:
         return 409, {"detail": str(exc.message)}
     return 200, {"added": len(added), "hashes": _hashes_out(item, request.user)}
+
+
+def _parsed_hashes(texts: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(algorithm, value) of each hash given, or the errors to answer with."""
+    if not texts:
+        return [], [_("Give at least one hash.")]
+    try:
+        parsed, refused = hash_values.parse_many(texts)
+    except hash_values.BadHash as exc:  # too many
+        return [], [str(exc)]
+    return parsed, [_("Hash %(n)d: %(error)s") % {"n": position + 1, "error": problem} for position, problem in refused]

@@ -1,8 +1,9 @@
 """Reading hash values: lower-case hex of the right length per algorithm."""
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
-from hashes.values import BadHash, check_quality, normalise, parse
+from hashes.values import MAX_AT_ONCE, BadHash, check_quality, normalise, parse, parse_many
 
 
 class ValueTests(SimpleTestCase):
@@ -26,3 +27,20 @@ class ValueTests(SimpleTestCase):
         for bad in ("-1", "101", "x"):
             with self.subTest(bad=bad), self.assertRaises(BadHash):
                 check_quality(bad)
+
+    def test_many_at_once_with_the_refused_ones_by_position(self):
+        parsed, refused = parse_many(["a" * 32, "nope", "b" * 40, "md5:" + "c" * 40])
+        self.assertEqual(parsed, [("md5", "a" * 32), ("sha1", "b" * 40)])
+        self.assertEqual(
+            [(position, problem.code) for position, problem in refused], [(1, "not_a_hash"), (3, "wrong_length")]
+        )
+        with self.assertRaises(BadHash) as caught:
+            parse_many(["a" * 32] * (MAX_AT_ONCE + 1))
+        self.assertEqual(str(caught.exception), f"At most {MAX_AT_ONCE} hashes at a time.")
+
+    def test_a_reason_is_said_in_the_current_language(self):
+        problem = BadHash("wrong_length", algorithm="sha256", length=64)
+        self.assertEqual(str(problem), "A SHA-256 value has 64 hexadecimal digits.")
+        with translation.override("sq"):
+            self.assertNotEqual(str(problem), "A SHA-256 value has 64 hexadecimal digits.")
+            self.assertIn("64", str(problem))
