@@ -3,6 +3,7 @@
 from functools import cache
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hotline.urls_canonical import defang as defang_url
@@ -17,12 +18,18 @@ def defang(url: str) -> str:
 
 @register.filter
 def percent(value) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
+    """A share (0.25) as the reader's language writes a percentage: "25%", "25 %"."""
+    if value is None:
+        return "—"
+    return _("%(number)s%%") % {"number": number_format(round(value * 100))}
 
 
 @register.filter
 def hours(value) -> str:
-    return "—" if value is None else f"{value:g} h"
+    """Hours (1.5) with the reader's decimal mark and unit: "1.5 h", "1,5 orë"."""
+    if value is None:
+        return "—"
+    return _("%(number)s h") % {"number": number_format(value)}
 
 
 # Timeline details shown elsewhere on the entry (hashes, partner outcome), or not for reading.

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.test import SimpleTestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.testing import SicnetTestCase
 from hotline.figures import centre_figures
 from hotline.models import Item
+from hotline.templatetags.hotline_tags import hours, percent
 from hotline.tests.helpers import make_report
 
 
@@ -68,3 +70,13 @@ class FiguresTests(SicnetTestCase):
         self.assertEqual(self.client.get(reverse("hotline:dashboard"), {"centre": self.al_centre.pk}).status_code, 404)
         response = self.client.get(reverse("hotline:dashboard"))
         self.assertContains(response, 'id="fig-items">1<')
+
+
+class FigureFormatTests(SimpleTestCase):
+    def test_shares_and_hours_are_written_as_the_readers_language_writes_them(self):
+        cases = {"en": ("67%", "1.5 h"), "sq": ("67%", "1,5 orë"), "hr": ("67 %", "1,5 h"), "mk": ("67 %", "1,5 ч")}
+        for language, (share, time) in cases.items():
+            with self.subTest(language=language), translation.override(language):
+                self.assertEqual(percent(2 / 3), share)
+                self.assertEqual(hours(1.5), time)
+        self.assertEqual((percent(None), hours(None)), ("—", "—"))
