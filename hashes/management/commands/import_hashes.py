@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import no_progress, progress_bar
 from hashes import actions, importer
 from hashes.models import Classification, HashList
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         except (HashList.DoesNotExist, ValidationError, ValueError):
             raise CommandError(f"No hash list with the id {list_id!r}.") from None
         summary = importer.Summary()
-        progress = (lambda share: None) if options["no_progress"] else self._bar("Importing")
+        progress = no_progress if options["no_progress"] else progress_bar(self.stderr, "Importing")
         try:
             if options["algorithm"]:
                 importer.hash_values.algorithm_of(options["algorithm"])
@@ -60,16 +61,6 @@ class Command(BaseCommand):
                 f"{sum(summary.reasons.values())} rejected; {added} new entries in {hash_list.name}."
             )
         )
-
-    def _bar(self, label: str):
-        def show(share: float) -> None:
-            done = int(share * 30)
-            self.stderr.write(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {share:4.0%}", ending="")
-            if share >= 1:
-                self.stderr.write("")
-            self.stderr.flush()
-
-        return show
 
     def _rejections(self, summary: importer.Summary) -> None:
         self.stderr.write("Rejected lines by reason:")

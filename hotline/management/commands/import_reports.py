@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import no_progress, progress_bar
 from hotline import actions, importer
 from network.models import Centre
 
@@ -18,11 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--centre", required=True, help="the code of the centre the records belong to")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
-    def handle(self, *args, file: str, centre: str, no_progress: bool, **options) -> None:
+    def handle(self, *args, file: str, centre: str, **options) -> None:
         home = Centre.objects.select_related("country").filter(code=centre).first()
         if home is None:
             raise CommandError(f"No centre with the code {centre!r}.")
-        progress_of = (lambda label: lambda share: None) if no_progress else self._bar
+
+        def progress_of(label: str):
+            return no_progress if options["no_progress"] else progress_bar(self.stderr, label)
+
         try:
             summary = importer.validate(file, home, progress_of("Checking"))
         except (OSError, UnicodeDecodeError, importer.ImportRefused) as exc:
@@ -34,16 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Imported {summary.reports} reports ({summary.new_items} new URLs) into {home.code}.")
         )
-
-    def _bar(self, label: str):
-        def show(share: float) -> None:
-            done = int(share * 30)
-            sys.stderr.write(f"\r{label} [{'#' * done}{'.' * (30 - done)}] {share:4.0%}")
-            if share >= 1:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-        return show
 
     def _rejections(self, summary) -> None:
         self.stderr.write("Rejected rows by reason:")
