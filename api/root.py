@@ -11,6 +11,7 @@ from helpline.api import router as helpline_router
 from hotline.api import router as hotline_router
 from legal.api import router as legal_router
 from nrm.api import router as nrm_router
+from referrals.actions import ReferralError
 from referrals.api import router as referrals_router
 
 api = NinjaAPI(
@@ -31,6 +32,12 @@ def _unauthenticated(request, exc):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
     return api.create_response(request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(ReferralError)
+def _referral_refused(request, exc):
+    """A refused referral step, wherever the API took it: its status and translated message."""
+    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
 
 
 api.add_router("/", me_router)

@@ -4,7 +4,8 @@ The same actions as the pages: the referrals a caller's centres sent or received
 its packet and messages (a read audited under the reader's centre), and every lifecycle step
 (acknowledge, accept, decline, start, complete, revoke, post a message). A referral of a third
 centre answers 404 exactly like one that does not exist; a refused step answers a translated
-``{"detail": ...}``: 403 for the wrong side, 409 for the wrong state, 400 for bad input.
+``{"detail": ...}``: 403 for the wrong side, 409 for the wrong state, 400 for bad input (the
+actions' ReferralError, turned into that answer once, by api/root.py).
 """
 
 from __future__ import annotations
@@ -136,10 +137,7 @@ def _act(request: HttpRequest, referral_id: UUID, step: str, side: str, **data) 
     _side(request, referral, side)
     for value in data.values():
         _text(value)
-    try:
-        getattr(actions, step)(referral, by=request.user, **data)  # copies the new state onto it
-    except actions.ReferralError as exc:
-        raise HttpError(exc.status_code, str(exc.message)) from None
+    getattr(actions, step)(referral, by=request.user, **data)  # copies the new state onto it
     return referral
 
 
@@ -245,11 +243,7 @@ def post_message(request: HttpRequest, referral_id: UUID, body: MessageIn):
     referral = _referral(request, referral_id)
     side = _side(request, referral, "receiver", "sender")
     centre = referral.receiver if side == "receiver" else referral.sender
-    try:
-        message = actions.post_message(referral, by=request.user, centre=centre, text=_text(body.text))
-    except actions.ReferralError as exc:
-        raise HttpError(exc.status_code, str(exc.message)) from None
-    return 201, message
+    return 201, actions.post_message(referral, by=request.user, centre=centre, text=_text(body.text))
 
 
 # --- Sending ----------------------------------------------------------------------------------------
@@ -279,13 +273,6 @@ def _valid(form) -> dict:
     return form.cleaned_data
 
 
-def _sent(send, *args, **kwargs):
-    try:
-        return 201, send(*args, **kwargs)
-    except actions.ReferralError as exc:
-        raise HttpError(exc.status_code, str(exc.message)) from None
-
-
 @router.post(
     "/referrals/hotline-items/{item_id}",
     response={201: ReferralOut, **ERRORS},
@@ -301,7 +288,7 @@ def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
     )
     form.fields["receiver"].to_field_name = "code"  # the API names centres by code
     data = _valid(form)
-    return _sent(actions.send_hotline_item, item, by=request.user, receiver=data["receiver"], note=data["note"])
+    return 201, actions.send_hotline_item(item, by=request.user, receiver=data["receiver"], note=data["note"])
 
 
 @router.post(
@@ -314,7 +301,7 @@ def send_external(request: HttpRequest, item_id: UUID, body: ExternalIn):
     """Record a forwarding outside the network (INHOPE, another hotline, law enforcement)."""
     item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
     data = _valid(ExternalForm(body.dict()))
-    return _sent(actions.send_external, item, by=request.user, **data)
+    return 201, actions.send_external(item, by=request.user, **data)
 
 
 @router.post(
@@ -334,4 +321,4 @@ def send_case(request: HttpRequest, case_id: UUID, body: SendCaseIn):
     )
     form.fields["receiver"].to_field_name = "code"  # the API names centres by code
     data = _valid(form)
-    return _sent(actions.send_helpline_case, case, by=request.user, **data)
+    return 201, actions.send_helpline_case(case, by=request.user, **data)
