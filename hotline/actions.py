@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, cached_property
 
 from django.db import (
     DEFAULT_DB_ALIAS,
@@ -414,10 +414,14 @@ class _Rows:
         self.model, self.db, self.rows = model, db, []
         self.fields = _insert_fields(model)
         self.position = {field.attname: number for number, field in enumerate(self.fields)}
-        blank = model()
-        self.template = [_db_value(field, blank, db) for field in self.fields]
         key = model._meta.pk
         self.key = key if key in self.fields and key.has_default() else None
+
+    @cached_property
+    def template(self) -> list:
+        """The values of a new instance, made once (only ``add`` needs them)."""
+        blank = self.model()
+        return [_db_value(field, blank, self.db) for field in self.fields]
 
     def add(self, **values) -> None:
         row = self.template.copy()

@@ -14,6 +14,7 @@ from unittest import skipUnless
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +53,17 @@ class AttachTests(SicnetTestCase):
         self.assertRegex(Report.objects.get().reference, r"^AL-\d{4}-000001$")
         self.assertFalse(Item.objects.exists())
         self.assertFalse(AuditEntry.objects.filter(action="hotline.report_received").exists())
+
+    def test_a_batch_takes_as_many_statements_for_one_report_as_for_many(self):
+        def statements_to_attach(count: int, start: int) -> int:
+            for number in range(start, start + count):
+                accept([f"https://bad.example.com/{number}", "https://bad.example.com/shared"])
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(actions.attach_pending(), count)
+            return len(queries)
+
+        # The queue, its reports, the items, timeline and links, the queue's rows, the audit chain.
+        self.assertEqual(statements_to_attach(1, 0), statements_to_attach(40, 1))
 
     def test_one_url_in_several_reports_of_a_batch_is_one_item_counted_for_each(self):
         first = accept(["https://bad.example.com/a"], minutes_ago=3)
