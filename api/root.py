@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from api.auth import staff
+from accounts.api_auth import staff
 from api.me import router as me_router
 from hashes.api import router as hashes_router
 from helpline.api import router as helpline_router

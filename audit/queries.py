@@ -5,12 +5,12 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from audit.permissions import AuditPerm
 from core.access import centre_ids_with
-from core.permissions import Perm
 
 
 def entries_visible_to(user):
-    return AuditEntry.objects.for_centres(centre_ids_with(user, Perm.AUDIT_VIEW))
+    return AuditEntry.objects.for_centres(centre_ids_with(user, AuditPerm.VIEW))
 
 
 def filtered(queryset, data: dict):

@@ -7,15 +7,15 @@ from django.shortcuts import render
 
 from audit import queries
 from audit.forms import AuditFilterForm
+from audit.permissions import AuditPerm
 from core.access import centres_with, permission_required
-from core.permissions import Perm
 
 PAGE_SIZE = 50
 
 
-@permission_required(Perm.AUDIT_VIEW)
+@permission_required(AuditPerm.VIEW)
 def log(request):
-    centres = sorted(centres_with(request.user, Perm.AUDIT_VIEW), key=lambda c: c.name)
+    centres = sorted(centres_with(request.user, AuditPerm.VIEW), key=lambda c: c.name)
     form = AuditFilterForm(request.GET or None, centres=centres)
     entries = queries.entries_visible_to(request.user)
     if form.is_bound and not form.is_valid():

@@ -4,7 +4,7 @@
   a role that grants the model's view permission.
 - ``access_object(queryset, **lookup)`` fetches one object from such a queryset and answers
   404 when it is missing *or* not the user's: "not yours" looks exactly like "does not exist".
-- ``permission_required(code)`` guards views; ``api.auth`` guards API operations.
+- ``permission_required(code)`` guards views; ``accounts.api_auth`` guards API operations.
 
 Memberships are read once per request and cached on the user object. An API token narrows
 them to the one membership it was issued for.

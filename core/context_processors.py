@@ -4,24 +4,30 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.permissions import AuditPerm
 from core.access import memberships_of, permissions_of
 from core.permissions import Perm
+from helpline.permissions import HelplinePerm
+from hotline.permissions import HotlinePerm
+from legal.permissions import LegalPerm
+from network.permissions import NetworkPerm
+from nrm.permissions import NrmPerm
 
 # (url name, label, permission code — or a tuple of codes, any of which will do — or None for
 # every signed-in user)
 NAVIGATION = [
     ("core:dashboard", _("Dashboard"), Perm.DASHBOARD),
-    ("hotline:queue", _("Hotline"), Perm.HOTLINE_VIEW),
-    ("hashes:lists", _("Hash lists"), Perm.HOTLINE_VIEW),
-    ("helpline:contacts", _("Helpline"), Perm.HELPLINE_LOG),
-    ("helpline:services", _("Services directory"), Perm.HELPLINE_VIEW),
-    ("referrals:incoming", _("Referrals"), (Perm.HOTLINE_VIEW, Perm.HELPLINE_LOG)),
-    ("referrals:network", _("Network referrals"), Perm.NETWORK_COORDINATE),
-    ("network:directory", _("Directory"), Perm.DIRECTORY),
+    ("hotline:queue", _("Hotline"), HotlinePerm.VIEW),
+    ("hashes:lists", _("Hash lists"), HotlinePerm.VIEW),
+    ("helpline:contacts", _("Helpline"), HelplinePerm.LOG),
+    ("helpline:services", _("Services directory"), HelplinePerm.VIEW),
+    ("referrals:incoming", _("Referrals"), (HotlinePerm.VIEW, HelplinePerm.LOG)),
+    ("referrals:network", _("Network referrals"), NetworkPerm.COORDINATE),
+    ("network:directory", _("Directory"), NetworkPerm.DIRECTORY),
     ("network:centres", _("My centres"), None),
-    ("nrm:assessments", _("NRM assessments"), Perm.NRM_READ),
-    ("legal:matrix", _("Legal matrix"), Perm.LEGAL_READ),
-    ("audit:log", _("Audit log"), Perm.AUDIT_VIEW),
+    ("nrm:assessments", _("NRM assessments"), NrmPerm.READ),
+    ("legal:matrix", _("Legal matrix"), LegalPerm.READ),
+    ("audit:log", _("Audit log"), AuditPerm.VIEW),
     ("accounts:security", _("Security"), None),
 ]
 

@@ -1,39 +1,25 @@
-"""Roles and the permission codes they grant: the one place where access is defined.
+"""Roles, and the registry of the permission codes they grant.
 
-A membership (network.Membership) ties a user to a centre with one of these roles. Views,
-API operations and querysets ask for permission codes, never for role names, so a role can be
-changed here without touching the code that relies on it.
+A membership (network.Membership) ties a user to a centre with one of these roles. Each app
+defines its own codes in ``<app>/permissions.py`` and grants them to roles from its
+``AppConfig.ready()`` (``grant(code, *roles)``); this module knows no app. Views, API operations
+and querysets ask for permission codes, never for role names, so a role can change in one place.
 """
+
+from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 
 class Perm:
-    """Permission codes. Later apps add theirs here."""
+    """The platform's own codes (every app adds its own in its permissions module)."""
 
     DASHBOARD = "dashboard.view"
-    DIRECTORY = "directory.view"
-    HOTLINE_VIEW = "hotline.view"
-    HOTLINE_ASSESS = "hotline.assess"
-    HOTLINE_SUPERVISE = "hotline.supervise"
-    HELPLINE_VIEW = "helpline.view"
-    HELPLINE_LOG = "helpline.log"
-    HELPLINE_SUPERVISE = "helpline.supervise"
-    CENTRE_MANAGE = "centre.manage"
-    MEMBERS_MANAGE = "centre.members"
-    AUDIT_VIEW = "audit.view"
+    # Aggregate statistics, read through core.access.aggregate_scope: a centre's figures, a
+    # country's, the whole network's. Aggregates only, never a record.
     STATS_CENTRE = "stats.centre"
     STATS_COUNTRY = "stats.country"
-    NETWORK_COORDINATE = "network.coordinate"
-    NETWORK_READ = "network.read"
-    # NRM assessments and the legal matrix belong to a country: these codes are read per country.
-    NRM_READ = "nrm.read"
-    NRM_EDIT = "nrm.edit"
-    NRM_VALIDATE = "nrm.validate"
-    NRM_COMPARE = "nrm.compare"
-    LEGAL_READ = "legal.read"
-    LEGAL_EDIT = "legal.edit"
-    LEGAL_VALIDATE = "legal.validate"
+    STATS_NETWORK = "stats.network"
 
 
 class Role:
@@ -54,72 +40,53 @@ class Role:
         (STATE_VIEWER, _("State institution viewer")),
         (AUDITOR, _("Auditor (data protection officer)")),
     ]
+    ALL = tuple(role for role, _label in CHOICES)
+    # Staff of the network's centres and its coordination: every role but the state institution's.
+    MEMBERS = (HOTLINE_ANALYST, HELPLINE_COUNSELLOR, SUPERVISOR, CENTRE_MANAGER, NETWORK_COORDINATOR, AUDITOR)
+    # Roles that work a centre's cases day to day.
+    CENTRE_STAFF = (HOTLINE_ANALYST, HELPLINE_COUNSELLOR, SUPERVISOR, CENTRE_MANAGER)
 
 
-# Every network member reads their country's NRM assessments and legal entries and the regional
-# comparison (not case data, so not sensitive); editing is granted per role below and to named
-# editors (nrm.Editor, legal.Editor).
-_NRM_LEGAL_READ = {Perm.NRM_READ, Perm.NRM_COMPARE, Perm.LEGAL_READ}
-_MEMBER = {Perm.DASHBOARD, Perm.DIRECTORY, Perm.NETWORK_READ} | _NRM_LEGAL_READ
-
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.HOTLINE_ANALYST: frozenset(_MEMBER | {Perm.HOTLINE_VIEW, Perm.HOTLINE_ASSESS, Perm.STATS_CENTRE}),
-    Role.HELPLINE_COUNSELLOR: frozenset(_MEMBER | {Perm.HELPLINE_VIEW, Perm.HELPLINE_LOG, Perm.STATS_CENTRE}),
-    Role.SUPERVISOR: frozenset(
-        _MEMBER
-        | {
-            Perm.HOTLINE_VIEW,
-            Perm.HOTLINE_ASSESS,
-            Perm.HOTLINE_SUPERVISE,
-            Perm.HELPLINE_VIEW,
-            Perm.HELPLINE_LOG,
-            Perm.HELPLINE_SUPERVISE,
-            Perm.STATS_CENTRE,
-        }
-    ),
-    Role.CENTRE_MANAGER: frozenset(
-        _MEMBER
-        | {
-            Perm.HOTLINE_VIEW,
-            Perm.HOTLINE_SUPERVISE,
-            Perm.HELPLINE_VIEW,
-            Perm.HELPLINE_SUPERVISE,
-            Perm.CENTRE_MANAGE,
-            Perm.MEMBERS_MANAGE,
-            Perm.AUDIT_VIEW,
-            Perm.STATS_CENTRE,
-            Perm.NRM_EDIT,
-            Perm.LEGAL_EDIT,
-        }
-    ),
-    # The coordinator sees aggregates and network-wide work, never another centre's case records.
-    Role.NETWORK_COORDINATOR: frozenset(
-        _MEMBER | {Perm.NETWORK_COORDINATE, Perm.STATS_COUNTRY, Perm.NRM_VALIDATE, Perm.LEGAL_VALIDATE}
-    ),
-    Role.STATE_VIEWER: frozenset({Perm.DASHBOARD, Perm.DIRECTORY, Perm.STATS_COUNTRY, Perm.NRM_READ, Perm.LEGAL_READ}),
-    Role.AUDITOR: frozenset(_MEMBER | {Perm.AUDIT_VIEW}),
-}
-
+_grants: dict[str, set[str]] = {role: set() for role in Role.ALL}
+_frozen: dict[str, frozenset[str]] = {}
 # Holding any of these means seeing case data or personal data: MFA is then mandatory.
-SENSITIVE_PERMISSIONS = frozenset(
-    {
-        Perm.HOTLINE_VIEW,
-        Perm.HELPLINE_VIEW,
-        Perm.AUDIT_VIEW,
-        Perm.MEMBERS_MANAGE,
-        Perm.NETWORK_COORDINATE,
-    }
-)
+_sensitive: set[str] = set()
+
+
+def grant(code: str, *roles: str, sensitive: bool = False) -> None:
+    """Give ``code`` to ``roles`` (apps call it from ready()). ``sensitive``: it shows case or
+    personal data, so whoever holds it must use the second factor."""
+    for role in roles:
+        _grants[role].add(code)  # an unknown role is a KeyError: a typo must not pass silently
+    if sensitive:
+        _sensitive.add(code)
+    _frozen.clear()
 
 
 def permissions_for_role(role: str) -> frozenset[str]:
-    return ROLE_PERMISSIONS.get(role, frozenset())
+    codes = _frozen.get(role)
+    if codes is None:
+        codes = _frozen[role] = frozenset(_grants.get(role, ()))
+    return codes
 
 
 def roles_with(code: str) -> list[str]:
     """The roles that grant ``code``."""
-    return [role for role, codes in ROLE_PERMISSIONS.items() if code in codes]
+    return [role for role in Role.ALL if code in permissions_for_role(role)]
+
+
+def all_codes() -> frozenset[str]:
+    """Every code some role grants."""
+    return frozenset().union(*(permissions_for_role(role) for role in Role.ALL))
 
 
 def role_requires_mfa(role: str) -> bool:
-    return bool(permissions_for_role(role) & SENSITIVE_PERMISSIONS)
+    return bool(permissions_for_role(role) & _sensitive)
+
+
+def register() -> None:
+    """The platform's own grants (called from core's ready())."""
+    grant(Perm.DASHBOARD, *Role.ALL)
+    grant(Perm.STATS_CENTRE, *Role.CENTRE_STAFF)
+    grant(Perm.STATS_COUNTRY, Role.STATE_VIEWER)
+    grant(Perm.STATS_NETWORK, Role.NETWORK_COORDINATOR)

@@ -1,17 +1,11 @@
-"""The base test case and its canonical users, shared by every app's tests.
+"""Test data every app shares without importing one: the canonical users and their password.
 
-Users: an analyst and a counsellor in Albania, the same roles in North Macedonia, a supervisor,
-a manager and an auditor in Albania (and a manager and auditor in North Macedonia), a network
-coordinator, a state viewer (Albania) and an outsider with no role anywhere.
+The base test case that builds the network for them is ``network.testing.SicnetTestCase``.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.test import TestCase
-
 from core.permissions import Role
-from network.models import Centre, CentreKind, CentreService, Country, Coverage, Membership, Service
 
 TEST_PASSWORD = "correct horse battery staple 42"
 
@@ -30,59 +24,3 @@ CANONICAL_USERS = {
     "state_viewer": ("al_state", Role.STATE_VIEWER),
     "outsider": (None, None),
 }
-
-
-def build_test_network() -> dict:
-    """Albania and North Macedonia with their centres; Montenegro covered by Albania's hotline."""
-    al = Country.objects.create(
-        code="AL", name="Albania", names={"sq": "Shqipëria"}, default_language="sq", time_zone="Europe/Tirane"
-    )
-    mk = Country.objects.create(
-        code="MK", name="North Macedonia", names={"mk": "Северна Македонија"}, default_language="mk"
-    )
-    me = Country.objects.create(code="ME", name="Montenegro", default_language="sr-latn")
-    centres = {
-        "al": Centre.objects.create(code="al-sic", name="Albania SIC", country=al),
-        "mk": Centre.objects.create(code="mk-sic", name="North Macedonia SIC", country=mk),
-        "al_state": Centre.objects.create(
-            code="al-state", name="Albania State Agency", country=al, kind=CentreKind.STATE
-        ),
-        "coord": Centre.objects.create(
-            code="coord", name="Network coordination", country=al, kind=CentreKind.INTERNATIONAL
-        ),
-    }
-    for key in ("al", "mk"):
-        for service in (Service.HOTLINE, Service.HELPLINE):
-            CentreService.objects.create(
-                centre=centres[key], service=service, public_name=f"{key} {service}", phone="116 111"
-            )
-    for country, key in ((al, "al"), (mk, "mk")):
-        Coverage.objects.create(country=country, service=Service.HOTLINE, centre=centres[key])
-        Coverage.objects.create(country=country, service=Service.HELPLINE, centre=centres[key])
-    Coverage.objects.create(country=me, service=Service.HOTLINE, centre=centres["al"])
-    users = {}
-    User = get_user_model()
-    for name, (centre_key, role) in CANONICAL_USERS.items():
-        user = User.objects.create_user(email=f"{name}@test.example", password=TEST_PASSWORD, full_name=name)
-        if centre_key:
-            Membership.objects.create(user=user, centre=centres[centre_key], role=role)
-        users[name] = user
-    return {"countries": {"AL": al, "MK": mk, "ME": me}, "centres": centres, "users": users}
-
-
-class SicnetTestCase(TestCase):
-    """Every test of a view or endpoint starts from this network and these users."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.network = build_test_network()
-        cls.users = cls.network["users"]
-        cls.centres = cls.network["centres"]
-        for name, user in cls.users.items():
-            setattr(cls, name, user)
-        cls.al_centre = cls.centres["al"]
-        cls.mk_centre = cls.centres["mk"]
-
-    def login_as(self, user) -> None:
-        """Sign in without the two-step form (tested on its own in accounts.tests)."""
-        self.client.force_login(user, backend="accounts.backends.EmailBackend")

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from api.auth import staff
+from accounts.api_auth import staff
 from core.access import access_object, has_perm
-from core.permissions import Perm
 from hashes import actions
 from hashes import values as hash_values
 from hashes.forms import EntryForm, ListForm, ListSettingsForm
 from hashes.matching import matches_for
 from hashes.models import HashList
+from hashes.permissions import HashesPerm
 from hashes.queries import supervised_centres
 
 router = Router(tags=["hashes"])
@@ -57,7 +57,7 @@ class LookupOut(Schema):
     invalid: list[InvalidOut]
 
 
-@router.post("/hashes/lookup", response=LookupOut, auth=staff(Perm.HOTLINE_VIEW), url_name="hashes_lookup")
+@router.post("/hashes/lookup", response=LookupOut, auth=staff(HashesPerm.VIEW), url_name="hashes_lookup")
 def lookup(request: HttpRequest, body: LookupIn):
     """Match up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``)."""
     parsed, refused = hash_values.parse_many(body.hashes)  # the schema allows no more than MAX_AT_ONCE
@@ -91,7 +91,7 @@ class ListOut(Schema):
     shares_with_network: bool
 
 
-@router.get("/hashes/lists", response=list[ListOut], auth=staff(Perm.HOTLINE_VIEW), url_name="hashes_lists")
+@router.get("/hashes/lists", response=list[ListOut], auth=staff(HashesPerm.VIEW), url_name="hashes_lists")
 def get_lists(request: HttpRequest):
     return list(HashList.objects.visible_to(request.user).select_related("centre"))
 
@@ -109,7 +109,7 @@ class EntryOut(Schema):
 @router.get(
     "/hashes/lists/{list_id}/entries",
     response=list[EntryOut],
-    auth=staff(Perm.HOTLINE_VIEW),
+    auth=staff(HashesPerm.VIEW),
     url_name="hashes_list_entries",
 )
 def get_entries(
@@ -139,13 +139,13 @@ class EntryIn(Schema):
 @router.post(
     "/hashes/lists/{list_id}/entries",
     response={200: EntryOut, 201: EntryOut},
-    auth=staff(Perm.HOTLINE_ASSESS),
+    auth=staff(HashesPerm.ADD),
     url_name="hashes_add_entry",
 )
 def add_entry(request: HttpRequest, list_id: UUID, body: EntryIn):
     """Add a hash to a list of one of the caller's centres (201; 200 when it was already there)."""
     hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
-    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.ADD, hash_list.centre_id):
         # Visible (a network list of another centre) but not theirs to change.
         raise HttpError(403, _("You do not have permission to do this."))
     form = EntryForm(body.dict())
@@ -177,9 +177,7 @@ def _form_errors(form) -> str:
     return _("The data is not valid: %(errors)s") % {"errors": form.errors.as_text()}
 
 
-@router.post(
-    "/hashes/lists", response={201: ListOut}, auth=staff(Perm.HOTLINE_SUPERVISE), url_name="hashes_create_list"
-)
+@router.post("/hashes/lists", response={201: ListOut}, auth=staff(HashesPerm.MANAGE), url_name="hashes_create_list")
 def create_list(request: HttpRequest, body: ListIn):
     """Create a list at a centre the caller supervises (the centre by its code)."""
     centres = supervised_centres(request.user)
@@ -200,13 +198,11 @@ class ListSettingsIn(Schema):
     shares_with_network: bool | None = None
 
 
-@router.patch(
-    "/hashes/lists/{list_id}", response=ListOut, auth=staff(Perm.HOTLINE_SUPERVISE), url_name="hashes_update_list"
-)
+@router.patch("/hashes/lists/{list_id}", response=ListOut, auth=staff(HashesPerm.MANAGE), url_name="hashes_update_list")
 def update_list(request: HttpRequest, list_id: UUID, body: ListSettingsIn):
     """Change a list's name, source, trust level or sharing (a supervisor of its centre)."""
     hash_list = access_object(HashList.objects.visible_to(request.user).select_related("centre"), pk=list_id)
-    if not has_perm(request.user, Perm.HOTLINE_SUPERVISE, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.MANAGE, hash_list.centre_id):
         raise HttpError(403, _("You do not have permission to do this."))
     current = {f: getattr(hash_list, f) for f in ("name", "source", "trust_level", "shares_with_network")}
     given = {key: value for key, value in body.dict().items() if value is not None}
@@ -223,13 +219,13 @@ class ActiveIn(Schema):
 @router.post(
     "/hashes/lists/{list_id}/entries/{entry_id}/active",
     response=EntryOut,
-    auth=staff(Perm.HOTLINE_ASSESS),
+    auth=staff(HashesPerm.ADD),
     url_name="hashes_set_entry_active",
 )
 def set_entry_active(request: HttpRequest, list_id: UUID, entry_id: UUID, body: ActiveIn):
     """Disable an entry (no longer matched, anywhere, within a second) or enable it again."""
     hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
-    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.ADD, hash_list.centre_id):
         raise HttpError(403, _("You do not have permission to do this."))
     entry = access_object(hash_list.entries.all(), pk=entry_id)
     if body.active is None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet, centre_ids_with
 from core.models import BaseModel
-from core.permissions import Perm
+from hashes.permissions import HashesPerm
 
 
 class ListKind(models.TextChoices):
@@ -42,11 +42,11 @@ class HashListQuerySet(ScopedQuerySet):
     """A centre's own and partner lists to its hotline staff; network lists to every network hotline."""
 
     def visible_to(self, user, code: str | None = None):
-        code = code or Perm.HOTLINE_VIEW
+        code = code or HashesPerm.VIEW
         centre_ids = centre_ids_with(user, code)
         if not centre_ids:
             return self.none()
-        if code != Perm.HOTLINE_VIEW:
+        if code != HashesPerm.VIEW:
             # Any other code (changing a list) reaches the user's own centres' lists only.
             return self.filter(centre_id__in=centre_ids)
         return self.filter(models.Q(centre_id__in=centre_ids) | models.Q(kind=ListKind.NETWORK))
@@ -55,7 +55,7 @@ class HashListQuerySet(ScopedQuerySet):
 class HashList(BaseModel):
     """A list of hashes of known material, owned by one centre."""
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HashesPerm.VIEW
 
     centre = models.ForeignKey(
         "network.Centre", on_delete=models.PROTECT, related_name="hash_lists", verbose_name=_("owner centre")
@@ -182,7 +182,7 @@ class ImportJob(BaseModel):
     ends, then emptied. Rows are stored in committed batches, so the page can show progress.
     """
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HashesPerm.VIEW
     CENTRE_FIELD = "hash_list__centre"
 
     hash_list = models.ForeignKey(HashList, on_delete=models.CASCADE, related_name="imports", verbose_name=_("list"))

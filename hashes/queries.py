@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.access import centres_with
-from core.permissions import Perm
+from hashes.permissions import HashesPerm
 
 
 def supervised_centres(user) -> list:
     """The centres whose hash lists the user may create and configure."""
-    return centres_with(user, Perm.HOTLINE_SUPERVISE)
+    return centres_with(user, HashesPerm.MANAGE)

@@ -14,17 +14,17 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_object, centre_ids_with, has_perm, permission_required
-from core.permissions import Perm
 from hashes import actions, forms, importer
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, memory_uploads, pdq_available
 from hashes.matching import matches_for
 from hashes.models import HashList, ImportJob
+from hashes.permissions import HashesPerm
 from hashes.queries import supervised_centres
 
 PAGE_SIZE = 100
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HashesPerm.VIEW)
 def lists(request: HttpRequest) -> HttpResponse:
     visible = HashList.objects.visible_to(request.user).select_related("centre").annotate(size=Count("entries"))
     centres = supervised_centres(request.user)
@@ -33,7 +33,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_SUPERVISE)
+@permission_required(HashesPerm.MANAGE)
 def list_create(request: HttpRequest) -> HttpResponse:
     centres = supervised_centres(request.user)
     form = forms.ListForm(request.POST, centres=centres)
@@ -64,7 +64,7 @@ def _managed_list(request: HttpRequest, list_id) -> HashList:
 
 
 def _require_change(request: HttpRequest, hash_list: HashList) -> HashList:
-    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.ADD, hash_list.centre_id):
         raise PermissionDenied
     return hash_list
 
@@ -76,8 +76,8 @@ def _list_page(
     entries = hash_list.entries.filter(**filters.params()).select_related("added_by").order_by("-first_seen", "pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     # Another centre's list (a network list) shows hashes and classifications only.
-    owned = hash_list.centre_id in centre_ids_with(request.user, Perm.HOTLINE_VIEW)
-    can_edit = has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id)
+    owned = hash_list.centre_id in centre_ids_with(request.user, HashesPerm.VIEW)
+    can_edit = has_perm(request.user, HashesPerm.ADD, hash_list.centre_id)
     if can_edit and entry_form is None:
         entry_form = forms.EntryForm()
     context = {
@@ -95,7 +95,7 @@ def _list_page(
     return render(request, "hashes/list.html", context, status=status)
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HashesPerm.VIEW)
 def list_detail(request: HttpRequest, list_id) -> HttpResponse:
     hash_list = _list_for(request, list_id)
     if request.method != "POST":
@@ -120,14 +120,14 @@ def list_detail(request: HttpRequest, list_id) -> HttpResponse:
 
 def _settings_form(request: HttpRequest, hash_list: HashList, data=None):
     """The settings form for a supervisor of the list's centre, else None."""
-    if not has_perm(request.user, Perm.HOTLINE_SUPERVISE, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.MANAGE, hash_list.centre_id):
         return None
     initial = {f: getattr(hash_list, f) for f in ("name", "source", "trust_level", "shares_with_network")}
     return forms.ListSettingsForm(data, initial=initial, hash_list=hash_list, prefix="settings")
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_SUPERVISE)
+@permission_required(HashesPerm.MANAGE)
 def list_settings(request: HttpRequest, list_id) -> HttpResponse:
     hash_list = _list_for(request, list_id)
     form = _settings_form(request, hash_list, request.POST)
@@ -141,13 +141,13 @@ def list_settings(request: HttpRequest, list_id) -> HttpResponse:
 
 
 def _import_form(request: HttpRequest, hash_list: HashList, data=None, files=None):
-    if not has_perm(request.user, Perm.HOTLINE_ASSESS, hash_list.centre_id):
+    if not has_perm(request.user, HashesPerm.ADD, hash_list.centre_id):
         return None
     return forms.ImportForm(data, files, max_bytes=settings.HASHES_MAX_IMPORT_BYTES, prefix="import")
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HashesPerm.ADD)
 def list_import(request: HttpRequest, list_id) -> HttpResponse:
     """Upload a list file; the task worker imports it and its page shows the progress."""
     hash_list = _managed_list(request, list_id)
@@ -166,7 +166,7 @@ def list_import(request: HttpRequest, list_id) -> HttpResponse:
     return redirect("hashes:import_job", job_id=job.pk)
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HashesPerm.VIEW)
 def import_job(request: HttpRequest, job_id) -> HttpResponse:
     """An import's progress (reloading itself on request until the job ends), then its report."""
     jobs = ImportJob.objects.visible_to(request.user).select_related("hash_list", "created_by").defer("content")
@@ -178,7 +178,7 @@ def import_job(request: HttpRequest, job_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HashesPerm.ADD)
 def entry_toggle(request: HttpRequest, list_id, entry_id) -> HttpResponse:
     hash_list = _managed_list(request, list_id)
     entry = access_object(hash_list.entries.all(), pk=entry_id)
@@ -187,7 +187,7 @@ def entry_toggle(request: HttpRequest, list_id, entry_id) -> HttpResponse:
     return redirect("hashes:list", list_id=hash_list.pk)
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HashesPerm.VIEW)
 def list_export(request: HttpRequest, list_id) -> HttpResponse:
     hash_list = _list_for(request, list_id)
     fmt = request.GET.get("format", "csv")
@@ -208,7 +208,7 @@ def list_export(request: HttpRequest, list_id) -> HttpResponse:
 
 
 @memory_uploads
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HashesPerm.VIEW)
 def lookup(request: HttpRequest, upload_handler: CappedMemoryUploadHandler) -> HttpResponse:
     context = {"pdq_available": pdq_available()}
     if request.method != "POST":

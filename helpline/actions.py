@@ -15,7 +15,6 @@ from django.utils import timezone
 from audit.actions import record
 from core.access import has_perm
 from core.crypto import keyed_hash
-from core.permissions import Perm
 from helpline.models import (
     QUICK_KINDS,
     Case,
@@ -33,6 +32,7 @@ from helpline.models import (
     UrgentAlert,
     age_band_for,
 )
+from helpline.permissions import HelplinePerm
 
 IDENTIFIER_PURPOSE = "helpline.identifier"
 
@@ -399,7 +399,7 @@ def refer(
 ) -> Referral:
     """Refer the child to a service: with the contact's consent, or a supervisor's audited override."""
     override = not contact.consent_share
-    if override and not (override_reason.strip() and has_perm(by, Perm.HELPLINE_SUPERVISE, contact.centre_id)):
+    if override and not (override_reason.strip() and has_perm(by, HelplinePerm.SUPERVISE, contact.centre_id)):
         raise ConsentRequired
     referral = Referral.objects.create(
         centre_id=contact.centre_id,

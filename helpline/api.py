@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from api.auth import staff
+from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_centre, access_object
 from helpline import actions, forms, queries

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HelplineConfig(AppConfig):
     name = "helpline"
     verbose_name = _("Helpline")
+
+    def ready(self):
+        from helpline import permissions
+
+        permissions.register()

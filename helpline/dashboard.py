@@ -9,8 +9,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from core.permissions import Perm, permissions_for_role
+from core.permissions import permissions_for_role
 from helpline.models import OPEN_STATUSES, Case, Channel, Contact, ContactKind
+from helpline.permissions import HelplinePerm
 from helpline.queries import open_alerts
 from network.models import Membership
 
@@ -23,7 +24,7 @@ def counsellors_of(centre_id) -> list:
     memberships = Membership.objects.filter(centre_id=centre_id, is_active=True, user__is_active=True).select_related(
         "user"
     )
-    users = {m.user_id: m.user for m in memberships if Perm.HELPLINE_LOG in permissions_for_role(m.role)}
+    users = {m.user_id: m.user for m in memberships if HelplinePerm.LOG in permissions_for_role(m.role)}
     return sorted(users.values(), key=lambda user: user.email)
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ScopedQuerySet
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
-from core.permissions import Perm
+from helpline.permissions import HelplinePerm
 
 # The centre manager holds HELPLINE_VIEW too, but case records are for the centre's counsellors
 # and supervisors only: both hold HELPLINE_LOG, and nobody else does.
-CASE_DATA_PERMISSION = Perm.HELPLINE_LOG
+CASE_DATA_PERMISSION = HelplinePerm.LOG
 
 
 # --- Dimensions (the anonymous facts that statistics count) ----------------------------------------
@@ -153,7 +153,7 @@ def _restricted_case_filter(user, prefix: str = "") -> models.Q:
     """Not restricted, or the user owns it, or supervises its centre (``prefix`` reaches the case)."""
     from core.access import centre_ids_with
 
-    supervised = centre_ids_with(user, Perm.HELPLINE_SUPERVISE)
+    supervised = centre_ids_with(user, HelplinePerm.SUPERVISE)
     return (
         models.Q(**{f"{prefix}restricted": False})
         | models.Q(**{f"{prefix}owner_id": user.pk})

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.permissions import Perm, permissions_for_role
+from core.permissions import permissions_for_role
+from helpline.permissions import HelplinePerm
 from network.models import Membership
 
 
@@ -16,7 +17,7 @@ def supervisor_ids(centre) -> set:
     return {
         m.user_id
         for m in memberships.only("user_id", "role")
-        if {Perm.HELPLINE_SUPERVISE, Perm.HELPLINE_LOG} <= permissions_for_role(m.role)
+        if {HelplinePerm.SUPERVISE, HelplinePerm.LOG} <= permissions_for_role(m.role)
     }
 
 

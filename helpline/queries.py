@@ -7,7 +7,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.access import centre_ids_with, centres_with
-from core.permissions import Perm
 from helpline.models import (
     CASE_DATA_PERMISSION,
     OPEN_STATUSES,
@@ -19,21 +18,23 @@ from helpline.models import (
     Scheme,
     UrgentAlert,
 )
+from helpline.permissions import HelplinePerm
+from network.permissions import NetworkPerm
 
 
 def logging_centres(user) -> list:
     """The centres where the user logs helpline contacts (their memberships, already cached)."""
-    return centres_with(user, Perm.HELPLINE_LOG)
+    return centres_with(user, HelplinePerm.LOG)
 
 
 def managed_centres(user) -> list:
     """Centres the user manages: their country's services directory is theirs to edit."""
-    return centres_with(user, Perm.CENTRE_MANAGE)
+    return centres_with(user, NetworkPerm.CENTRE_MANAGE)
 
 
 def supervised_centre_ids(user) -> set:
     """Centres whose helpline the user supervises and whose case data they see."""
-    return centre_ids_with(user, Perm.HELPLINE_SUPERVISE) & centre_ids_with(user, CASE_DATA_PERMISSION)
+    return centre_ids_with(user, HelplinePerm.SUPERVISE) & centre_ids_with(user, CASE_DATA_PERMISSION)
 
 
 def contact_list(user) -> QuerySet[Contact]:

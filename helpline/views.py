@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_centre, access_object, centres_with, country_ids_with, permission_required
-from core.permissions import Perm
 from helpline import actions, forms, queries
 from helpline.models import (
     CASE_DATA_PERMISSION,
@@ -29,6 +28,8 @@ from helpline.models import (
     UrgentAlert,
 )
 from helpline.paging import page_of
+from helpline.permissions import HelplinePerm
+from network.permissions import NetworkPerm
 
 LOG = CASE_DATA_PERMISSION
 
@@ -316,7 +317,7 @@ def _require_supervisor(request: HttpRequest) -> set:
     return centre_ids
 
 
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
     from helpline.dashboard import dashboard_data
 
@@ -325,7 +326,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def alert_acknowledge(request: HttpRequest, alert_id) -> HttpResponse:
     alert = access_object(
         UrgentAlert.objects.filter(
@@ -339,7 +340,7 @@ def alert_acknowledge(request: HttpRequest, alert_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def case_assign(request: HttpRequest, case_id) -> HttpResponse:
     from helpline.dashboard import counsellors_of
 
@@ -354,7 +355,7 @@ def case_assign(request: HttpRequest, case_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def case_close(request: HttpRequest, case_id) -> HttpResponse:
     case = _supervised_case(request, case_id)
     if not case.is_open:
@@ -367,14 +368,14 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
 # --- Services and referrals ----------------------------------------------------------------------
 
 
-@permission_required(Perm.HELPLINE_VIEW)
+@permission_required(HelplinePerm.VIEW)
 def service_list(request: HttpRequest) -> HttpResponse:
-    countries = country_ids_with(request.user, Perm.HELPLINE_VIEW)
+    countries = country_ids_with(request.user, HelplinePerm.VIEW)
     services = Service.objects.filter(country_id__in=countries).select_related("country")
     context = {
         "services": services,
         "managed_centres": queries.managed_centres(request.user),
-        "managed_countries": country_ids_with(request.user, Perm.CENTRE_MANAGE),
+        "managed_countries": country_ids_with(request.user, NetworkPerm.CENTRE_MANAGE),
     }
     return render(request, "helpline/services.html", context)
 
@@ -391,12 +392,12 @@ def _service_form_page(request: HttpRequest, centre, service: Service | None) ->
     return render(request, "helpline/service_form.html", {"form": form, "centre": centre, "service": service})
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def service_new(request: HttpRequest, centre_id) -> HttpResponse:
-    return _service_form_page(request, access_centre(request.user, centre_id, Perm.CENTRE_MANAGE), None)
+    return _service_form_page(request, access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE), None)
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def service_edit(request: HttpRequest, service_id) -> HttpResponse:
     centres = {c.country_id: c for c in queries.managed_centres(request.user)}
     service = access_object(Service.objects.filter(country_id__in=centres), pk=service_id)
@@ -435,12 +436,12 @@ def referral_outcome(request: HttpRequest, referral_id) -> HttpResponse:
 # --- Retention -----------------------------------------------------------------------------------
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def retention_rule(request: HttpRequest, centre_id) -> HttpResponse:
     from helpline import retention
     from helpline.models import RetentionRule
 
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     rule = RetentionRule.objects.filter(centre=centre).first() or RetentionRule(centre=centre)
     initial = {"narrative_months": rule.narrative_months, "closed_case_years": rule.closed_case_years}
     form = forms.RetentionForm(
@@ -476,22 +477,22 @@ def _int_param(request: HttpRequest, name: str, default: int, low: int, high: in
     return value
 
 
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def export_chi(request: HttpRequest, centre_id) -> HttpResponse:
     from helpline.exports import chi_rows
 
-    centre = access_centre(request.user, centre_id, Perm.HELPLINE_SUPERVISE)
+    centre = access_centre(request.user, centre_id, HelplinePerm.SUPERVISE)
     year = _int_param(request, "year", timezone.localdate().year - 1, 2000, 2100)
     with translation.override("en"):  # the networks read English labels, whatever the user's language
         rows = chi_rows(centre, year)
     return _csv_response(request, centre, rows, f"chi-{centre.code}-{year}.csv", "chi")
 
 
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def export_insafe(request: HttpRequest, centre_id) -> HttpResponse:
     from helpline.exports import insafe_rows
 
-    centre = access_centre(request.user, centre_id, Perm.HELPLINE_SUPERVISE)
+    centre = access_centre(request.user, centre_id, HelplinePerm.SUPERVISE)
     today = timezone.localdate()
     year = _int_param(request, "year", today.year, 2000, 2100)
     quarter = _int_param(request, "quarter", (today.month - 1) // 3 + 1, 1, 4)
@@ -500,11 +501,11 @@ def export_insafe(request: HttpRequest, centre_id) -> HttpResponse:
     return _csv_response(request, centre, rows, f"insafe-{centre.code}-{year}-q{quarter}.csv", "insafe")
 
 
-@permission_required(Perm.HELPLINE_SUPERVISE)
+@permission_required(HelplinePerm.SUPERVISE)
 def exports(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
-        "centres": centres_with(request.user, Perm.HELPLINE_SUPERVISE),
+        "centres": centres_with(request.user, HelplinePerm.SUPERVISE),
         "year": today.year,
         "quarter": (today.month - 1) // 3 + 1,
     }

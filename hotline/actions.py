@@ -30,13 +30,13 @@ from audit.actions import record, record_many
 from core.access import centre_ids_with, has_perm
 from core.crypto import keyed_hash
 from core.db import fetch_prepared, insert_sql
-from core.permissions import Perm
 from hashes import actions as hash_actions
 from hashes import values as hash_values
 from hashes.models import Algorithm, Classification, ListKind
 from hotline import geoip, taxonomy, throttle
 from hotline import public_messages as msg
 from hotline.models import Item, ItemEvent, ItemHash, ItemStatus, PendingReport, ReferenceCounter, Report
+from hotline.permissions import HotlinePerm
 from hotline.report_rules import MAX_URLS
 from hotline.urls_canonical import canonicalize
 from network.models import Service
@@ -287,7 +287,7 @@ def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BA
 
 def attach_pending_for(user) -> int:
     """Before a page or the API lists items: attach what waits at the user's centres."""
-    return attach_pending(centre_ids=centre_ids_with(user, Perm.HOTLINE_VIEW))
+    return attach_pending(centre_ids=centre_ids_with(user, HotlinePerm.VIEW))
 
 
 def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
@@ -671,7 +671,7 @@ def claim_item(item: Item, *, by) -> Item:
 @transaction.atomic
 def assign_item(item: Item, *, to, by) -> Item:
     _open_or_refuse(item)
-    if not has_perm(to, Perm.HOTLINE_ASSESS, item.centre_id):
+    if not has_perm(to, HotlinePerm.ASSESS, item.centre_id):
         raise HotlineError(_("This person cannot assess reports at this centre."))
     item.assigned_to = to
     _step(item, ItemEvent.Kind.ASSIGNED, by, {"assigned_to": str(to.pk)}, ["assigned_to"])

@@ -17,14 +17,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from api.auth import staff
+from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_object
-from core.permissions import Perm
 from hashes import values as hash_values
 from hotline import actions, queries, throttle
 from hotline import public_messages as msg
 from hotline.models import Item
+from hotline.permissions import HotlinePerm
 from hotline.public_views import MAX_BODY_BYTES
 from hotline.queries import public_status, queue, report_by_token
 from hotline.report_rules import CHOOSE_COUNTRY, clean_report
@@ -214,8 +214,8 @@ class Empty(Schema):
     pass
 
 
-VIEW = staff(Perm.HOTLINE_VIEW)
-ASSESS = staff(Perm.HOTLINE_ASSESS)
+VIEW = staff(HotlinePerm.VIEW)
+ASSESS = staff(HotlinePerm.ASSESS)
 
 
 @router.get("/hotline/items", response=list[ItemOut], auth=VIEW, url_name="hotline_items")
@@ -243,7 +243,7 @@ def get_item(request: HttpRequest, item_id: UUID):
 
 
 def _run_step(request: HttpRequest, item_id: UUID, step: str, data: dict):
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     form = STEPS[step].form(data)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
@@ -375,7 +375,7 @@ def list_item_hashes(request: HttpRequest, item_id: UUID):
 )
 def add_item_hashes(request: HttpRequest, item_id: UUID, payload: ItemHashesIn):
     """Add up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``). Files are hashed by the client."""
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     parsed, errors = _parsed_hashes(payload.hashes)
     if errors:
         return 400, {"detail": _("The request has errors; nothing was changed."), "errors": {"hashes": errors[:10]}}

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HotlineConfig(AppConfig):
     name = "hotline"
     verbose_name = _("Hotline")
+
+    def ready(self):
+        from hotline import permissions
+
+        permissions.register()

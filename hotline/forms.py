@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import users_with
-from core.permissions import Perm
 from hashes.forms import LookupForm
 from hotline import taxonomy
 from hotline.models import ItemStatus
+from hotline.permissions import HotlinePerm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -59,7 +59,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, centre, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Active people only: a deactivated analyst is not offered.
-        self.fields["to"].queryset = users_with(centre.pk, Perm.HOTLINE_ASSESS).order_by("email")
+        self.fields["to"].queryset = users_with(centre.pk, HotlinePerm.ASSESS).order_by("email")
 
 
 class AssessForm(forms.Form):

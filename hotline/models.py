@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ScopedQuerySet
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
-from core.permissions import Perm
 from hashes.models import Algorithm
 from hotline import taxonomy
+from hotline.permissions import HotlinePerm
 
 
 def unindexed_created_at() -> models.DateTimeField:
@@ -29,7 +29,7 @@ class ItemStatus(models.TextChoices):
 class Item(BaseModel):
     """One reported URL at one centre: assessed once, however many reports point at it."""
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HotlinePerm.VIEW
     created_at = unindexed_created_at()
 
     # No index of its own: the queue index and the open-URL index both start with the centre.
@@ -109,7 +109,7 @@ class Item(BaseModel):
 class Report(BaseModel):
     """One submission (public form, API, helpline escalation or import) naming one or more URLs."""
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HotlinePerm.VIEW
 
     centre = models.ForeignKey(
         "network.Centre", on_delete=models.PROTECT, related_name="hotline_reports", verbose_name=_("centre")
@@ -173,7 +173,7 @@ class PendingReport(models.Model):
 class ItemEvent(BaseModel):
     """One step on an item's timeline, with who did it; details never hold a sensitive plaintext."""
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HotlinePerm.VIEW
     created_at = unindexed_created_at()
     CENTRE_FIELD = "item__centre"
 
@@ -220,7 +220,7 @@ class ItemEvent(BaseModel):
 class ItemHash(BaseModel):
     """A hash of material seen at an item's URL (pasted, or computed from a file read in memory only)."""
 
-    VIEW_PERMISSION = Perm.HOTLINE_VIEW
+    VIEW_PERMISSION = HotlinePerm.VIEW
     CENTRE_FIELD = "item__centre"
 
     # No index of its own: the unique constraint starts with the item.

@@ -19,19 +19,19 @@ from core.access import (
     has_perm,
     permission_required,
 )
-from core.permissions import Perm
 from hashes.actions import CONFIRMED_LIST_NAME
 from hashes.hashing import CappedMemoryUploadHandler, hash_bytes, memory_uploads, pdq_available
 from hotline import actions, forms, queries, taxonomy
 from hotline.figures import REMOVAL_DAYS, centre_figures
 from hotline.models import Item
+from hotline.permissions import HotlinePerm
 from hotline.queries import queue as queue_items
 from hotline.steps import STEPS
 
 PAGE_SIZE = 50
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HotlinePerm.VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
     actions.attach_pending_for(request.user)
     filters = forms.QueueFilterForm(request.GET or None)
@@ -39,7 +39,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "hotline/queue.html", {"filters": filters, "page": page})
 
 
-def _item_for(request: HttpRequest, item_id, code: str = Perm.HOTLINE_VIEW) -> Item:
+def _item_for(request: HttpRequest, item_id, code: str = HotlinePerm.VIEW) -> Item:
     return access_object(
         Item.objects.visible_to(request.user, code).select_related("assigned_to", "centre"), pk=item_id
     )
@@ -48,7 +48,7 @@ def _item_for(request: HttpRequest, item_id, code: str = Perm.HOTLINE_VIEW) -> I
 def _detail(
     request: HttpRequest, item: Item, bound: dict | None = None, status: int = 200, hash_form=None
 ) -> HttpResponse:
-    can_assess = has_perm(request.user, Perm.HOTLINE_ASSESS, item.centre_id) and item.is_open
+    can_assess = has_perm(request.user, HotlinePerm.ASSESS, item.centre_id) and item.is_open
     item_hashes = queries.hashes_with_matches(item, request.user)
     # "Apply this classification": a known hash's classification pre-fills the assessment, which
     # the analyst still checks and saves. Only a classification shown on the page is taken.
@@ -66,7 +66,7 @@ def _detail(
             for key, step in STEPS.items()
         }
     assign_form = None
-    if item.is_open and has_perm(request.user, Perm.HOTLINE_SUPERVISE, item.centre_id):
+    if item.is_open and has_perm(request.user, HotlinePerm.SUPERVISE, item.centre_id):
         assign_form = forms.AssignForm(centre=item.centre, initial={"to": item.assigned_to_id})
     context = {
         "item": item,
@@ -105,7 +105,7 @@ def _initial(item: Item) -> dict:
     }
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HotlinePerm.VIEW)
 def item_detail(request: HttpRequest, item_id) -> HttpResponse:
     item = _item_for(request, item_id)
     record("hotline.item_viewed", actor=request.user, centre_id=item.centre_id, obj=item)  # a sensitive read
@@ -113,11 +113,11 @@ def item_detail(request: HttpRequest, item_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HotlinePerm.ASSESS)
 def item_step(request: HttpRequest, item_id, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
-    item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
+    item = _item_for(request, item_id, HotlinePerm.ASSESS)
     form = STEPS[step].form(request.POST, prefix=step)  # each step's fields are named "<step>-<field>"
     if not form.is_valid():
         return _detail(request, item, {step: form}, status=400)
@@ -131,9 +131,9 @@ def item_step(request: HttpRequest, item_id, step: str) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_SUPERVISE)
+@permission_required(HotlinePerm.SUPERVISE)
 def item_assign(request: HttpRequest, item_id) -> HttpResponse:
-    item = _item_for(request, item_id, Perm.HOTLINE_SUPERVISE)
+    item = _item_for(request, item_id, HotlinePerm.SUPERVISE)
     form = forms.AssignForm(request.POST, centre=item.centre)
     if not form.is_valid():
         messages.error(request, _("Choose someone who can assess reports at this centre."))
@@ -148,9 +148,9 @@ def item_assign(request: HttpRequest, item_id) -> HttpResponse:
 
 @require_POST
 @memory_uploads
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HotlinePerm.ASSESS)
 def item_hashes(request: HttpRequest, item_id, upload_handler: CappedMemoryUploadHandler) -> HttpResponse:
-    item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
+    item = _item_for(request, item_id, HotlinePerm.ASSESS)
     form = forms.ItemHashesForm(request.POST, request.FILES, too_large=upload_handler.too_large)
     if not form.is_valid():
         return _detail(request, item, status=400, hash_form=form)
@@ -176,9 +176,9 @@ def item_hashes(request: HttpRequest, item_id, upload_handler: CappedMemoryUploa
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HotlinePerm.ASSESS)
 def item_hash_remove(request: HttpRequest, item_id, hash_id) -> HttpResponse:
-    item = _item_for(request, item_id, Perm.HOTLINE_ASSESS)
+    item = _item_for(request, item_id, HotlinePerm.ASSESS)
     item_hash = access_object(item.hashes.all(), pk=hash_id)
     try:
         actions.remove_item_hash(item, item_hash, by=request.user)
@@ -189,11 +189,11 @@ def item_hash_remove(request: HttpRequest, item_id, hash_id) -> HttpResponse:
     return redirect(reverse("hotline:item", kwargs={"item_id": item.pk}) + "#hashes")
 
 
-@permission_required(Perm.HOTLINE_VIEW)
+@permission_required(HotlinePerm.VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    centres = centres_with(request.user, Perm.HOTLINE_VIEW)
+    centres = centres_with(request.user, HotlinePerm.VIEW)
     chosen = request.GET.get("centre")
-    centre = access_centre(request.user, chosen, Perm.HOTLINE_VIEW) if chosen else centres[0]
+    centre = access_centre(request.user, chosen, HotlinePerm.VIEW) if chosen else centres[0]
     period = forms.PeriodForm(request.GET or None)
     start, end = period.period()
     actions.attach_pending_for(request.user)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from api.auth import staff
-from core.permissions import Perm
+from accounts.api_auth import staff
 from legal import actions, queries
 from legal.models import Entry, EntryStatus, Provision
+from legal.permissions import LegalPerm
 
 router = Router(tags=["legal"])
 
@@ -54,7 +54,7 @@ def _entry(entry: Entry) -> dict:
     }
 
 
-@router.get("/legal/entries", response=list[EntryOut], auth=staff(Perm.LEGAL_READ), url_name="legal_entries")
+@router.get("/legal/entries", response=list[EntryOut], auth=staff(LegalPerm.READ), url_name="legal_entries")
 def list_entries(request):
     """The matrix as the caller sees it: their countries' entries, other countries' validated ones."""
     own = queries.readable_country_ids(request.user)
@@ -65,7 +65,7 @@ def list_entries(request):
 @router.get(
     "/legal/countries/{country_id}/entries",
     response=list[EntryOut],
-    auth=staff(Perm.LEGAL_READ),
+    auth=staff(LegalPerm.READ),
     url_name="legal_country_entries",
 )
 def country_entries(request, country_id: UUID):
@@ -76,7 +76,7 @@ def country_entries(request, country_id: UUID):
 @router.put(
     "/legal/countries/{country_id}/entries/{code}",
     response=EntryOut,
-    auth=staff(Perm.LEGAL_READ),
+    auth=staff(LegalPerm.READ),
     url_name="legal_update_entry",
 )
 def update_entry(request, country_id: UUID, code: str, payload: EntryIn):

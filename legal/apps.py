@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class LegalConfig(AppConfig):
     name = "legal"
     verbose_name = _("Legal harmonisation")
+
+    def ready(self):
+        from legal import permissions
+
+        permissions.register()

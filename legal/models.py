@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import country_ids_with
 from core.models import BaseModel
-from core.permissions import Perm
+from legal.permissions import LegalPerm
 from network.models import CountryEditor
 
 
@@ -58,9 +58,9 @@ class EntryQuerySet(models.QuerySet):
     """Entries scoped by country: the user's countries, or all for the coordinator."""
 
     def visible_to(self, user) -> EntryQuerySet:
-        if country_ids_with(user, Perm.LEGAL_VALIDATE):
+        if country_ids_with(user, LegalPerm.VALIDATE):
             return self.all()
-        return self.filter(country_id__in=country_ids_with(user, Perm.LEGAL_READ))
+        return self.filter(country_id__in=country_ids_with(user, LegalPerm.READ))
 
 
 class Entry(BaseModel):

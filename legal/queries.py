@@ -8,25 +8,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core.access import country_ids_with
-from core.permissions import Perm
 from legal.models import GAP_STATUSES, Editor, Entry, Provision, Publication
+from legal.permissions import LegalPerm
 from network.models import Country
 
 
 def is_coordinator(user) -> bool:
-    return bool(country_ids_with(user, Perm.LEGAL_VALIDATE))
+    return bool(country_ids_with(user, LegalPerm.VALIDATE))
 
 
 def readable_country_ids(user) -> set:
     if is_coordinator(user):
         return set(Country.objects.filter(in_network=True).values_list("pk", flat=True))
-    return set(country_ids_with(user, Perm.LEGAL_READ))
+    return set(country_ids_with(user, LegalPerm.READ))
 
 
 def editable_country_ids(user) -> set:
     """Countries whose entries the user edits: by role, or named editor while still a member there."""
-    ids = set(country_ids_with(user, Perm.LEGAL_EDIT))
-    member_of = country_ids_with(user, Perm.LEGAL_READ)
+    ids = set(country_ids_with(user, LegalPerm.EDIT))
+    member_of = country_ids_with(user, LegalPerm.READ)
     if member_of and getattr(user, "pk", None):
         ids |= set(Editor.objects.filter(user=user, country_id__in=member_of).values_list("country_id", flat=True))
     return ids

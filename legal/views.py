@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import access_object, country_ids_with, permission_required
-from core.permissions import Perm
 from legal import actions, exports, queries
 from legal.forms import EditorForm, EntryForm
 from legal.models import Editor, Entry, EntryChange, Provision
+from legal.permissions import LegalPerm
 
 
 def _matrix_context(request: HttpRequest) -> tuple[list, list]:
@@ -20,7 +20,7 @@ def _matrix_context(request: HttpRequest) -> tuple[list, list]:
     return countries, queries.matrix(countries, own_ids=own)
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def matrix(request: HttpRequest) -> HttpResponse:
     countries, groups = _matrix_context(request)
     own = queries.readable_country_ids(request.user)
@@ -28,12 +28,12 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "countries": countries,
         "groups": groups,
         "own": [c for c in countries if c.pk in own],
-        "can_name_editors": bool(country_ids_with(request.user, Perm.LEGAL_EDIT)),
+        "can_name_editors": bool(country_ids_with(request.user, LegalPerm.EDIT)),
     }
     return render(request, "legal/matrix.html", context)
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def country(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     entries = {e.provision_id: e for e in Entry.objects.filter(country=item).select_related("reviewed_by")}
@@ -48,7 +48,7 @@ def country(request: HttpRequest, country_id) -> HttpResponse:
     return render(request, "legal/country.html", context)
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def edit_entry(request: HttpRequest, country_id, code: str) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     provision = get_object_or_404(Provision, code=code, is_active=True)
@@ -67,14 +67,14 @@ def edit_entry(request: HttpRequest, country_id, code: str) -> HttpResponse:
     return render(request, "legal/entry.html", context)
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def gaps(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     return render(request, "legal/gaps.html", {"country": item, "gaps": queries.gaps(item)})
 
 
 @require_POST
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def validate(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     queries.require_coordinator(request.user)
@@ -84,7 +84,7 @@ def validate(request: HttpRequest, country_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def publish(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     queries.require_coordinator(request.user)
@@ -93,20 +93,20 @@ def publish(request: HttpRequest, country_id) -> HttpResponse:
     return redirect("legal:country", country_id=item.pk)
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def export_csv(request: HttpRequest) -> HttpResponse:
     return exports.matrix_csv(*_matrix_context(request))
 
 
-@permission_required(Perm.LEGAL_READ)
+@permission_required(LegalPerm.READ)
 def export_pdf(request: HttpRequest) -> HttpResponse:
     return exports.matrix_pdf(*_matrix_context(request))
 
 
-@permission_required(Perm.LEGAL_EDIT)
+@permission_required(LegalPerm.EDIT)
 def editors(request: HttpRequest) -> HttpResponse:
     # Only role holders (managers) name editors: an editor cannot name more editors.
-    countries = country_ids_with(request.user, Perm.LEGAL_EDIT)
+    countries = country_ids_with(request.user, LegalPerm.EDIT)
     form = EditorForm(request.POST or None, country_ids=countries)
     if request.method == "POST" and form.is_valid():
         actions.name_editor(form.cleaned_data["country"], form.cleaned_data["user"], by=request.user)
@@ -117,9 +117,9 @@ def editors(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.LEGAL_EDIT)
+@permission_required(LegalPerm.EDIT)
 def remove_editor(request: HttpRequest, editor_id) -> HttpResponse:
-    countries = country_ids_with(request.user, Perm.LEGAL_EDIT)
+    countries = country_ids_with(request.user, LegalPerm.EDIT)
     editor = access_object(Editor.objects.filter(country_id__in=countries).select_related("country"), pk=editor_id)
     actions.remove_editor(editor, by=request.user)
     messages.success(request, _("The editor is removed."))

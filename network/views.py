@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from accounts.actions import invite_user
 from audit.actions import record
 from core.access import access_centre, access_object, memberships_of, permission_required
-from core.permissions import Perm, Role
+from core.permissions import Role
 from network import actions, queries
 from network.forms import GrantRoleForm
 from network.models import Coverage, Membership
+from network.permissions import NetworkPerm
 
 # A centre manager grants the roles of their centre; the coordinator role is given by the platform.
 MANAGER_GRANTABLE_ROLES = {
@@ -26,7 +27,7 @@ MANAGER_GRANTABLE_ROLES = {
 }
 
 
-@permission_required(Perm.DIRECTORY)
+@permission_required(NetworkPerm.DIRECTORY)
 def directory(request):
     context = {
         "centres": queries.directory_centres(),
@@ -43,9 +44,9 @@ def my_centres(request):
     return render(request, "network/my_centres.html", {"by_centre": by_centre})
 
 
-@permission_required(Perm.MEMBERS_MANAGE)
+@permission_required(NetworkPerm.MEMBERS_MANAGE)
 def members(request, centre_id):
-    centre = access_centre(request.user, centre_id, Perm.MEMBERS_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.MEMBERS_MANAGE)
     # Bound on every POST, even an empty one, so that it answers with "required" errors.
     data = request.POST if request.method == "POST" else None
     form = GrantRoleForm(data, allowed_roles=MANAGER_GRANTABLE_ROLES)
@@ -73,9 +74,9 @@ def _user_for_grant(request, form, centre):
 
 
 @require_POST
-@permission_required(Perm.MEMBERS_MANAGE)
+@permission_required(NetworkPerm.MEMBERS_MANAGE)
 def revoke_membership(request, centre_id, membership_id):
-    centre = access_centre(request.user, centre_id, Perm.MEMBERS_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.MEMBERS_MANAGE)
     membership = access_object(Membership.objects.filter(centre=centre).select_related("user"), pk=membership_id)
     if membership.user_id == request.user.pk and membership.role == Role.CENTRE_MANAGER:
         messages.error(request, _("You cannot remove your own manager role; ask another manager."))

@@ -11,11 +11,11 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from api.auth import staff
-from core.permissions import Perm
+from accounts.api_auth import staff
 from nrm import actions, queries
 from nrm.forms import check_evidence
 from nrm.models import Assessment, Capability
+from nrm.permissions import NrmPerm
 
 router = Router(tags=["nrm"])
 
@@ -102,7 +102,7 @@ def _detail(assessment: Assessment) -> dict:
     }
 
 
-@router.get("/nrm/assessments", response=list[AssessmentOut], auth=staff(Perm.NRM_READ), url_name="nrm_assessments")
+@router.get("/nrm/assessments", response=list[AssessmentOut], auth=staff(NrmPerm.READ), url_name="nrm_assessments")
 def list_assessments(request):
     """The assessments the caller may read: their countries' (the coordinator: all)."""
     return [_summary(a) for a in Assessment.objects.visible_to(request.user).select_related("country", "framework")]
@@ -111,7 +111,7 @@ def list_assessments(request):
 @router.get(
     "/nrm/assessments/{assessment_id}",
     response=AssessmentDetailOut,
-    auth=staff(Perm.NRM_READ),
+    auth=staff(NrmPerm.READ),
     url_name="nrm_assessment",
 )
 def get_assessment(request, assessment_id: UUID):
@@ -121,7 +121,7 @@ def get_assessment(request, assessment_id: UUID):
 @router.post(
     "/nrm/assessments/{assessment_id}/ratings",
     response=AssessmentDetailOut,
-    auth=staff(Perm.NRM_READ),
+    auth=staff(NrmPerm.READ),
     url_name="nrm_rate",
 )
 def rate(request, assessment_id: UUID, payload: RatingIn):
@@ -160,7 +160,7 @@ class EvidenceOut(Schema):
 @router.post(
     "/nrm/assessments/{assessment_id}/ratings/{number}/evidence",
     response={201: EvidenceOut},
-    auth=staff(Perm.NRM_READ),
+    auth=staff(NrmPerm.READ),
     url_name="nrm_attach_evidence",
 )
 def attach_evidence(request, assessment_id: UUID, number: int, document: UploadedFile | None = File(None)):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NrmConfig(AppConfig):
     name = "nrm"
     verbose_name = _("National Response Model")
+
+    def ready(self):
+        from nrm import permissions
+
+        permissions.register()

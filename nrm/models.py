@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import country_ids_with
 from core.models import BaseModel
-from core.permissions import Perm
 from network.models import CountryEditor
+from nrm.permissions import NrmPerm
 
 
 class Named(models.Model):
@@ -105,9 +105,9 @@ class AssessmentQuerySet(models.QuerySet):
     """Assessments scoped by country: the user's countries, or all for the coordinator."""
 
     def visible_to(self, user) -> AssessmentQuerySet:
-        if country_ids_with(user, Perm.NRM_VALIDATE):
+        if country_ids_with(user, NrmPerm.VALIDATE):
             return self.all()
-        return self.filter(country_id__in=country_ids_with(user, Perm.NRM_READ))
+        return self.filter(country_id__in=country_ids_with(user, NrmPerm.READ))
 
     def validated(self) -> AssessmentQuerySet:
         return self.filter(status=Status.VALIDATED)

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 
 from core.access import access_object, country_ids_with
-from core.permissions import Perm
 from network.models import Country
 from nrm.models import ActionItem, Assessment, Capability, Domain, Editor, Framework, MaturityLevel, Rating, Status
+from nrm.permissions import NrmPerm
 
 
 def current_framework() -> Framework:
@@ -21,15 +21,15 @@ def current_framework() -> Framework:
 
 def editable_country_ids(user) -> set:
     """Countries whose assessments the user edits: by role, or named editor while still a member there."""
-    ids = set(country_ids_with(user, Perm.NRM_EDIT))
-    member_of = country_ids_with(user, Perm.NRM_READ)
+    ids = set(country_ids_with(user, NrmPerm.EDIT))
+    member_of = country_ids_with(user, NrmPerm.READ)
     if member_of and getattr(user, "pk", None):
         ids |= set(Editor.objects.filter(user=user, country_id__in=member_of).values_list("country_id", flat=True))
     return ids
 
 
 def is_coordinator(user) -> bool:
-    return bool(country_ids_with(user, Perm.NRM_VALIDATE))
+    return bool(country_ids_with(user, NrmPerm.VALIDATE))
 
 
 def access_assessment(user, assessment_id) -> Assessment:

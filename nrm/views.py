@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import access_object, country_ids_with, permission_required
-from core.permissions import Perm
 from nrm import actions, charts, exports, queries
 from nrm.forms import ActionItemForm, ActionItemUpdateForm, AssessmentForm, EditorForm, RatingForm, SummaryForm
 from nrm.models import ActionItem, Assessment, Capability, Editor, EvidenceFile
+from nrm.permissions import NrmPerm
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def assessments(request: HttpRequest) -> HttpResponse:
     editable = queries.editable_country_ids(request.user)
     form = AssessmentForm(request.POST or None, country_ids=editable)
@@ -39,7 +39,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
     context = {
         "assessments": items,
         "form": form if editable else None,
-        "can_name_editors": bool(country_ids_with(request.user, Perm.NRM_EDIT)),
+        "can_name_editors": bool(country_ids_with(request.user, NrmPerm.EDIT)),
     }
     return render(request, "nrm/assessments.html", context)
 
@@ -77,13 +77,13 @@ def _assessment_context(request: HttpRequest, assessment: Assessment) -> dict:
     }
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def assessment(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     return render(request, "nrm/assessment.html", _assessment_context(request, item))
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def rate(request: HttpRequest, assessment_id, number: int) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     queries.require_editor(request.user, item)
@@ -117,7 +117,7 @@ def rate(request: HttpRequest, assessment_id, number: int) -> HttpResponse:
     return render(request, "nrm/rate.html", context)
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def evidence(request: HttpRequest, file_id) -> FileResponse:
     visible = Assessment.objects.visible_to(request.user)
     document = access_object(EvidenceFile.objects.filter(rating__assessment__in=visible), pk=file_id)
@@ -137,7 +137,7 @@ TRANSITIONS = {
 
 
 @require_POST
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def transition(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     name = request.POST.get("action", "")
@@ -162,7 +162,7 @@ def transition(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def summary(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     queries.require_editor(request.user, item)
@@ -181,7 +181,7 @@ def summary(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def add_action_item(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     queries.require_editor(request.user, item)
@@ -195,7 +195,7 @@ def add_action_item(request: HttpRequest, assessment_id) -> HttpResponse:
     return render(request, "nrm/assessment.html", context, status=400)
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def action_item(request: HttpRequest, item_id) -> HttpResponse:
     item = access_object(
         ActionItem.objects.visible_to(request.user).select_related("assessment__country", "capability"), pk=item_id
@@ -234,12 +234,12 @@ def _comparison_context(request: HttpRequest, *, page: bool = False) -> dict:
     return context
 
 
-@permission_required(Perm.NRM_COMPARE)
+@permission_required(NrmPerm.COMPARE)
 def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "nrm/compare.html", _comparison_context(request, page=True))
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def change(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     other_id = request.GET.get("other")
@@ -265,32 +265,32 @@ def change(request: HttpRequest, assessment_id) -> HttpResponse:
     return render(request, "nrm/change.html", {"assessment": item, "other": other, "rows": rows})
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def assessment_csv(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     return exports.assessment_csv(item)
 
 
-@permission_required(Perm.NRM_READ)
+@permission_required(NrmPerm.READ)
 def assessment_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     item = queries.access_assessment(request.user, assessment_id)
     return exports.assessment_pdf(item)
 
 
-@permission_required(Perm.NRM_COMPARE)
+@permission_required(NrmPerm.COMPARE)
 def compare_csv(request: HttpRequest) -> HttpResponse:
     return exports.comparison_csv(_comparison_context(request))
 
 
-@permission_required(Perm.NRM_COMPARE)
+@permission_required(NrmPerm.COMPARE)
 def compare_pdf(request: HttpRequest) -> HttpResponse:
     return exports.comparison_pdf(_comparison_context(request))
 
 
-@permission_required(Perm.NRM_EDIT)
+@permission_required(NrmPerm.EDIT)
 def editors(request: HttpRequest) -> HttpResponse:
     # Only role holders (managers) name editors: an editor cannot name more editors.
-    countries = country_ids_with(request.user, Perm.NRM_EDIT)
+    countries = country_ids_with(request.user, NrmPerm.EDIT)
     form = EditorForm(request.POST or None, country_ids=countries)
     if request.method == "POST" and form.is_valid():
         actions.name_editor(form.cleaned_data["country"], form.cleaned_data["user"], by=request.user)
@@ -301,9 +301,9 @@ def editors(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.NRM_EDIT)
+@permission_required(NrmPerm.EDIT)
 def remove_editor(request: HttpRequest, editor_id) -> HttpResponse:
-    countries = country_ids_with(request.user, Perm.NRM_EDIT)
+    countries = country_ids_with(request.user, NrmPerm.EDIT)
     editor = access_object(Editor.objects.filter(country_id__in=countries).select_related("country"), pk=editor_id)
     actions.remove_editor(editor, by=request.user)
     messages.success(request, _("The editor is removed."))

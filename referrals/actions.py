@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from audit.actions import record
 from core.access import has_perm, users_with
-from core.permissions import Perm
 from core.tasks import send_email
+from helpline.permissions import HelplinePerm
+from hotline.permissions import HotlinePerm
 from referrals import packets, webhooks
 from referrals.models import (
     REVOCABLE_STATUSES,
@@ -226,7 +227,7 @@ def send_helpline_case(case, *, by, receiver, summary: str, override_reason: str
     """Refer a helpline case; identifying detail only with recorded consent or a supervisor's reason."""
     _check_receiver(case.centre, receiver, Service.HELPLINE)
     override_reason = override_reason.strip()
-    if override_reason and not has_perm(by, Perm.HELPLINE_SUPERVISE, case.centre_id):
+    if override_reason and not has_perm(by, HelplinePerm.SUPERVISE, case.centre_id):
         raise ReferralError(gettext_lazy("Only a supervisor can override the consent to share."))
     packet, narrative = packets.helpline_packet(case, summary=summary, override=bool(override_reason))
     extra = {}
@@ -492,7 +493,7 @@ def _remind_one(pk, now) -> str | None:
     referral.escalated_at = now
     referral.save(update_fields=["escalated_at", "updated_at"])
     record("referrals.escalated", centre_id=referral.receiver_id, obj=referral, actor_label="system")
-    code = Perm.HOTLINE_SUPERVISE if referral.service == Service.HOTLINE else Perm.HELPLINE_SUPERVISE
+    code = HotlinePerm.SUPERVISE if referral.service == Service.HOTLINE else HelplinePerm.SUPERVISE
     _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
     _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
     return "escalated"

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from api.auth import staff
+from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_object
-from core.permissions import Perm
 from helpline.models import Case
+from helpline.permissions import HelplinePerm
 from hotline.models import Item
+from hotline.permissions import HotlinePerm
 from referrals import actions, queries
 from referrals.forms import TEXT_MAX_LENGTH, ExternalForm, SendCaseForm, SendItemForm
 from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral, Service
@@ -276,13 +277,13 @@ def _valid(form) -> dict:
 @router.post(
     "/referrals/hotline-items/{item_id}",
     response={201: ReferralOut, **ERRORS},
-    auth=staff(Perm.HOTLINE_ASSESS),
+    auth=staff(HotlinePerm.ASSESS),
     url_name="referrals_send_item",
 )
 def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
     """Forward one of the caller's hotline items to another network hotline (the packet is built
     from the item, as on the page)."""
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     form = SendItemForm(
         {"receiver": body.receiver, "note": body.note}, service=Service.HOTLINE, exclude_id=item.centre_id
     )
@@ -294,12 +295,12 @@ def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
 @router.post(
     "/referrals/hotline-items/{item_id}/external",
     response={201: ReferralOut, **ERRORS},
-    auth=staff(Perm.HOTLINE_ASSESS),
+    auth=staff(HotlinePerm.ASSESS),
     url_name="referrals_send_external",
 )
 def send_external(request: HttpRequest, item_id: UUID, body: ExternalIn):
     """Record a forwarding outside the network (INHOPE, another hotline, law enforcement)."""
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     data = _valid(ExternalForm(body.dict()))
     return 201, actions.send_external(item, by=request.user, **data)
 
@@ -307,7 +308,7 @@ def send_external(request: HttpRequest, item_id: UUID, body: ExternalIn):
 @router.post(
     "/referrals/helpline-cases/{case_id}",
     response={201: ReferralOut, **ERRORS},
-    auth=staff(Perm.HELPLINE_LOG),
+    auth=staff(HelplinePerm.LOG),
     url_name="referrals_send_case",
 )
 def send_case(request: HttpRequest, case_id: UUID, body: SendCaseIn):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.access import centre_ids_with
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
-from core.permissions import Perm
+from helpline.permissions import HelplinePerm
+from hotline.permissions import HotlinePerm
 
 
 class Service(models.TextChoices):
@@ -22,8 +23,8 @@ class Service(models.TextChoices):
 
 # Who sees a referral of each service at the sender's or the receiver's centre. Helpline case data
 # is for counsellors and supervisors only (HELPLINE_LOG), as in the helpline app.
-SERVICE_PERMISSION = {Service.HOTLINE: Perm.HOTLINE_VIEW, Service.HELPLINE: Perm.HELPLINE_LOG}
-SERVICE_ACT_PERMISSION = {Service.HOTLINE: Perm.HOTLINE_ASSESS, Service.HELPLINE: Perm.HELPLINE_LOG}
+SERVICE_PERMISSION = {Service.HOTLINE: HotlinePerm.VIEW, Service.HELPLINE: HelplinePerm.LOG}
+SERVICE_ACT_PERMISSION = {Service.HOTLINE: HotlinePerm.ASSESS, Service.HELPLINE: HelplinePerm.LOG}
 
 
 class Kind(models.TextChoices):

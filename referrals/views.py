@@ -18,9 +18,11 @@ from core.access import (
     centres_with,
     permission_required,
 )
-from core.permissions import Perm
 from helpline.models import Case
+from helpline.permissions import HelplinePerm
 from hotline.models import Item
+from hotline.permissions import HotlinePerm
+from network.permissions import NetworkPerm
 from referrals import actions, forms, packets, queries
 from referrals.models import (
     SERVICE_ACT_PERMISSION,
@@ -50,7 +52,7 @@ def _list(request: HttpRequest, direction: str) -> HttpResponse:
     context = {
         "referrals": list(side(request.user)[:200]),
         "direction": direction,
-        "managed_centres": centres_with(request.user, Perm.CENTRE_MANAGE),
+        "managed_centres": centres_with(request.user, NetworkPerm.CENTRE_MANAGE),
     }
     return render(request, "referrals/list.html", context)
 
@@ -129,9 +131,9 @@ def step(request: HttpRequest, referral_id, step: str) -> HttpResponse:
     return redirect("referrals:detail", referral_id=referral.pk)
 
 
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HotlinePerm.ASSESS)
 def send_item(request: HttpRequest, item_id) -> HttpResponse:
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     form = forms.SendItemForm(request.POST or None, service=Service.HOTLINE, exclude_id=item.centre_id)
     external = forms.ExternalForm(prefix="external")
     if request.method == "POST" and form.is_valid():
@@ -151,9 +153,9 @@ def send_item(request: HttpRequest, item_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.HOTLINE_ASSESS)
+@permission_required(HotlinePerm.ASSESS)
 def send_external(request: HttpRequest, item_id) -> HttpResponse:
-    item = access_object(Item.objects.visible_to(request.user, Perm.HOTLINE_ASSESS), pk=item_id)
+    item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     external = forms.ExternalForm(request.POST, prefix="external")
     if not external.is_valid():
         form = forms.SendItemForm(service=Service.HOTLINE, exclude_id=item.centre_id)
@@ -170,7 +172,7 @@ def send_external(request: HttpRequest, item_id) -> HttpResponse:
     return redirect("referrals:detail", referral_id=referral.pk)
 
 
-@permission_required(Perm.HELPLINE_LOG)
+@permission_required(HelplinePerm.LOG)
 def send_case(request: HttpRequest, case_id) -> HttpResponse:
     case = access_object(Case.objects.visible_to(request.user), pk=case_id)
     form = forms.SendCaseForm(request.POST or None, service=Service.HELPLINE, exclude_id=case.centre_id)
@@ -192,7 +194,7 @@ def send_case(request: HttpRequest, case_id) -> HttpResponse:
     return render(request, "referrals/send_case.html", {"case": case, "form": form}, status=status)
 
 
-@permission_required(Perm.NETWORK_COORDINATE)
+@permission_required(NetworkPerm.COORDINATE)
 def network(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/network.html", {"rows": queries.network_figures()})
 
@@ -231,9 +233,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return redirect("referrals:notifications")
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def dead_letters(request: HttpRequest, centre_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     deliveries = list(
         WebhookDelivery.objects.filter(endpoint__centre=centre, status=DeliveryStatus.DEAD).select_related("endpoint")[
             :200
@@ -243,9 +245,9 @@ def dead_letters(request: HttpRequest, centre_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def retry_delivery(request: HttpRequest, centre_id, delivery_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     delivery = access_object(
         WebhookDelivery.objects.filter(endpoint__centre=centre).select_related("endpoint"), pk=delivery_id
     )
@@ -291,9 +293,9 @@ def _endpoint(centre, endpoint_id) -> WebhookEndpoint:
     return access_object(WebhookEndpoint.objects.filter(centre=centre), pk=endpoint_id)
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def centre_settings(request: HttpRequest, centre_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     conf = ReferralSettings.objects.filter(centre=centre).first() or ReferralSettings(centre=centre)
     initial = {"acknowledge_hours": conf.acknowledge_hours, "act_hours": conf.act_hours}
     form = forms.DeadlinesForm(request.POST or None, initial=initial)
@@ -322,9 +324,9 @@ def _secret_page(request: HttpRequest, endpoint: WebhookEndpoint, secret: str) -
     )
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def webhook_new(request: HttpRequest, centre_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     form = forms.WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,9 +339,9 @@ def webhook_new(request: HttpRequest, centre_id) -> HttpResponse:
     return render(request, "referrals/webhook_form.html", {"centre": centre, "form": form}, status=status)
 
 
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def webhook_edit(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     endpoint = _endpoint(centre, endpoint_id)
     initial = {"url": endpoint.url, "events": endpoint.events}
     form = forms.WebhookEndpointForm(request.POST or None, initial=initial)
@@ -357,9 +359,9 @@ def webhook_edit(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
 
 
 @require_POST
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def webhook_active(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     endpoint = _endpoint(centre, endpoint_id)
     active = request.POST.get("active") == "1"
     try:
@@ -372,9 +374,9 @@ def webhook_active(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse
 
 
 @require_POST
-@permission_required(Perm.CENTRE_MANAGE)
+@permission_required(NetworkPerm.CENTRE_MANAGE)
 def webhook_rotate(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, Perm.CENTRE_MANAGE)
+    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
     endpoint = _endpoint(centre, endpoint_id)
     secret = actions.rotate_secret(endpoint, by=request.user)
     return _secret_page(request, endpoint, secret)

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts.actions import create_api_token
 from accounts.models import ApiToken
-from core.permissions import Perm, Role, permissions_for_role
-from core.testing import SicnetTestCase
+from core.permissions import Role, permissions_for_role
+from hotline.permissions import HotlinePerm
 from network.models import Membership
+from network.testing import SicnetTestCase
 
 ME = "/api/v1/me"
 
@@ -33,7 +34,7 @@ class MeTests(SicnetTestCase):
         self.assertEqual(membership["country"], "AL")
         self.assertEqual(membership["role"], Role.HOTLINE_ANALYST)
         self.assertEqual(membership["permissions"], sorted(permissions_for_role(Role.HOTLINE_ANALYST)))
-        self.assertIn(Perm.HOTLINE_VIEW, membership["permissions"])
+        self.assertIn(HotlinePerm.VIEW, membership["permissions"])
 
     def test_lists_every_active_membership_and_no_inactive_one(self):
         Membership.objects.create(user=self.al_analyst, centre=self.mk_centre, role=Role.HELPLINE_COUNSELLOR)

@@ -3,8 +3,8 @@
 from django.urls import path
 from ninja import NinjaAPI
 
-from api.auth import staff
-from core.permissions import Perm
+from accounts.api_auth import staff
+from audit.permissions import AuditPerm
 from sicnet.urls import urlpatterns as project_urlpatterns
 
 probe = NinjaAPI(title="probe", version="test", urls_namespace="api_probe", auth=staff(), docs_url=None)
@@ -15,7 +15,7 @@ def echo(request):
     return {"user": request.user.email}
 
 
-@probe.post("/audit-only", auth=staff(Perm.AUDIT_VIEW))
+@probe.post("/audit-only", auth=staff(AuditPerm.VIEW))
 def audit_only(request):
     return {"user": request.user.email}
 

@@ -9,8 +9,8 @@ from audit import actions
 from audit.models import AuditEntry
 from audit.views import PAGE_SIZE
 from core.permissions import Role
-from core.testing import SicnetTestCase
 from network.models import Membership
+from network.testing import SicnetTestCase
 
 URL = reverse("audit:log")
 

@@ -18,7 +18,7 @@ from core.tests.matrix import (
 BAD_REQUEST = Status(400, "BAD_REQUEST")
 INVALID = Status(422, "INVALID")
 
-# Holders of Perm.HOTLINE_VIEW somewhere.
+# Holders of HashesPerm.VIEW somewhere.
 VIEWERS = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")
 AL_VIEWERS = ("al_analyst", "al_supervisor", "al_manager")
 MK_VIEWERS = ("mk_analyst", "mk_manager")

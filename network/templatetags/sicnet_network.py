@@ -1,7 +1,7 @@
 from django import template
 
 from core.access import has_perm
-from core.permissions import Perm
+from network.permissions import NetworkPerm
 
 register = template.Library()
 
@@ -9,10 +9,10 @@ register = template.Library()
 @register.filter
 def managed_by(centre, user) -> bool:
     """The user manages the centre's members."""
-    return has_perm(user, Perm.MEMBERS_MANAGE, centre.pk)
+    return has_perm(user, NetworkPerm.MEMBERS_MANAGE, centre.pk)
 
 
 @register.filter
 def settings_managed_by(centre, user) -> bool:
     """The user manages the centre's settings (helpline retention, referral deadlines)."""
-    return has_perm(user, Perm.CENTRE_MANAGE, centre.pk)
+    return has_perm(user, NetworkPerm.CENTRE_MANAGE, centre.pk)

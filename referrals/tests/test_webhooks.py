@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import SicnetTestCase
+from network.testing import SicnetTestCase
 from referrals import actions, webhooks
 from referrals.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from referrals.tests import fixtures

@@ -25,9 +25,11 @@ from django.utils import translation
 
 from api.root import api
 from core.permissions import permissions_for_role
-from core.testing import CANONICAL_USERS, SicnetTestCase
+from core.testing import CANONICAL_USERS
 from core.tests import matrix
 from core.tests.matrix import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, Expect, Shadowed
+from network.testing import SicnetTestCase
+from sicnet.tests import matrix as project_matrix
 
 USERS = (ANONYMOUS, *CANONICAL_USERS)
 BACKEND = "accounts.backends.EmailBackend"
@@ -120,7 +122,7 @@ def page_routes() -> list[Route]:
 def load_declarations() -> tuple[dict, dict, dict, list[str]]:
     tables: tuple[dict, dict, dict] = ({}, {}, {})
     duplicates: list[str] = []
-    modules = [matrix]
+    modules = [project_matrix]
     for config in apps.get_app_configs():
         name = f"{config.name}.tests.matrix"
         if config.name == "core" or Path(config.path).parent != Path(settings.BASE_DIR):  # our apps only

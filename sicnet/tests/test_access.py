@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
 from accounts.models import ApiToken
+from audit.permissions import AuditPerm
 from core.access import (
     ScopedQuerySet,
     access_centre,
@@ -23,9 +24,12 @@ from core.access import (
     permission_required,
     permissions_of,
 )
-from core.permissions import ROLE_PERMISSIONS, Perm, Role
-from core.testing import SicnetTestCase
+from core.permissions import Perm, Role, permissions_for_role
+from helpline.permissions import HelplinePerm
+from hotline.permissions import HotlinePerm
 from network.models import Membership
+from network.permissions import NetworkPerm
+from network.testing import SicnetTestCase
 
 
 class AccessTestCase(SicnetTestCase):
@@ -47,11 +51,11 @@ class AccessTestCase(SicnetTestCase):
 class CentreScopeTests(AccessTestCase):
     def test_centres_with_a_permission_follow_the_roles(self):
         al, mk = self.al_centre.pk, self.mk_centre.pk
-        self.assertEqual(centre_ids_with(self.al_analyst, Perm.HOTLINE_VIEW), {al})
-        self.assertEqual(centre_ids_with(self.al_analyst, Perm.HELPLINE_VIEW), set())
-        self.assertEqual(centre_ids_with(self.mk_counsellor, Perm.HELPLINE_VIEW), {mk})
-        self.assertEqual(centre_ids_with(self.al_auditor, Perm.AUDIT_VIEW), {al})
-        self.assertEqual(country_ids_with(self.mk_manager, Perm.MEMBERS_MANAGE), {self.mk_centre.country_id})
+        self.assertEqual(centre_ids_with(self.al_analyst, HotlinePerm.VIEW), {al})
+        self.assertEqual(centre_ids_with(self.al_analyst, HelplinePerm.VIEW), set())
+        self.assertEqual(centre_ids_with(self.mk_counsellor, HelplinePerm.VIEW), {mk})
+        self.assertEqual(centre_ids_with(self.al_auditor, AuditPerm.VIEW), {al})
+        self.assertEqual(country_ids_with(self.mk_manager, NetworkPerm.MEMBERS_MANAGE), {self.mk_centre.country_id})
 
     def test_nobody_without_a_role_reaches_anything(self):
         for user in (self.outsider, AnonymousUser(), None):
@@ -62,34 +66,34 @@ class CentreScopeTests(AccessTestCase):
 
     def test_the_coordinator_and_the_state_viewer_never_see_case_records(self):
         for user in (self.coordinator, self.state_viewer):
-            for code in (Perm.HOTLINE_VIEW, Perm.HELPLINE_VIEW, Perm.AUDIT_VIEW):
+            for code in (HotlinePerm.VIEW, HelplinePerm.VIEW, AuditPerm.VIEW):
                 with self.subTest(user=user.full_name, code=code):
                     self.assertFalse(has_perm(user, code))
-        case_codes = {Perm.HOTLINE_VIEW, Perm.HELPLINE_VIEW}
-        self.assertFalse(ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] & case_codes)
-        self.assertFalse(ROLE_PERMISSIONS[Role.STATE_VIEWER] & case_codes)
+        case_codes = {HotlinePerm.VIEW, HelplinePerm.VIEW}
+        self.assertFalse(permissions_for_role(Role.NETWORK_COORDINATOR) & case_codes)
+        self.assertFalse(permissions_for_role(Role.STATE_VIEWER) & case_codes)
 
     def test_roles_at_two_centres_stay_apart(self):
         Membership.objects.create(user=self.al_analyst, centre=self.mk_centre, role=Role.HELPLINE_COUNSELLOR)
         forget_memberships(self.al_analyst)
-        self.assertEqual(centre_ids_with(self.al_analyst, Perm.HOTLINE_VIEW), {self.al_centre.pk})
-        self.assertEqual(centre_ids_with(self.al_analyst, Perm.HELPLINE_VIEW), {self.mk_centre.pk})
-        self.assertIn(Perm.HOTLINE_ASSESS, permissions_of(self.al_analyst, self.al_centre.pk))
-        self.assertNotIn(Perm.HOTLINE_ASSESS, permissions_of(self.al_analyst, self.mk_centre.pk))
-        self.assertTrue(has_perm(self.al_analyst, Perm.HELPLINE_LOG, self.mk_centre.pk))
-        self.assertFalse(has_perm(self.al_analyst, Perm.HELPLINE_LOG, self.al_centre.pk))
+        self.assertEqual(centre_ids_with(self.al_analyst, HotlinePerm.VIEW), {self.al_centre.pk})
+        self.assertEqual(centre_ids_with(self.al_analyst, HelplinePerm.VIEW), {self.mk_centre.pk})
+        self.assertIn(HotlinePerm.ASSESS, permissions_of(self.al_analyst, self.al_centre.pk))
+        self.assertNotIn(HotlinePerm.ASSESS, permissions_of(self.al_analyst, self.mk_centre.pk))
+        self.assertTrue(has_perm(self.al_analyst, HelplinePerm.LOG, self.mk_centre.pk))
+        self.assertFalse(has_perm(self.al_analyst, HelplinePerm.LOG, self.al_centre.pk))
 
     def test_memberships_are_read_once_per_request(self):
         with self.assertNumQueries(1):
             memberships_of(self.al_manager)
             memberships_of(self.al_manager)
-            has_perm(self.al_manager, Perm.AUDIT_VIEW)
-            centre_ids_with(self.al_manager, Perm.MEMBERS_MANAGE)
+            has_perm(self.al_manager, AuditPerm.VIEW)
+            centre_ids_with(self.al_manager, NetworkPerm.MEMBERS_MANAGE)
 
 
 class VisibleToTests(AccessTestCase):
     def test_filters_by_centre_and_permission(self):
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE)
         al_members = set(Membership.objects.filter(centre=self.al_centre))
         self.assertEqual(set(queryset.visible_to(self.al_manager)), al_members)
         self.assertEqual(
@@ -101,9 +105,9 @@ class VisibleToTests(AccessTestCase):
         self.assertFalse(queryset.visible_to(AnonymousUser()).exists())
 
     def test_an_explicit_code_replaces_the_models_permission(self):
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE)
         self.assertEqual(
-            set(queryset.visible_to(self.al_analyst, Perm.HOTLINE_VIEW)),
+            set(queryset.visible_to(self.al_analyst, HotlinePerm.VIEW)),
             set(Membership.objects.filter(centre=self.al_centre)),
         )
 
@@ -112,55 +116,59 @@ class VisibleToTests(AccessTestCase):
 
         al_token, _ = create_api_token(self.al_analyst, membership=self.al_analyst.memberships.get(), name="al", days=1)
         create_api_token(self.mk_analyst, membership=self.mk_analyst.memberships.get(), name="mk", days=1)
-        tokens = self.scoped(ApiToken, VIEW_PERMISSION=Perm.MEMBERS_MANAGE, CENTRE_FIELD="membership__centre")
+        tokens = self.scoped(ApiToken, VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE, CENTRE_FIELD="membership__centre")
         self.assertEqual(list(tokens.visible_to(self.al_manager)), [al_token])
 
     def test_inactive_memberships_grant_nothing(self):
         Membership.objects.filter(user=self.al_manager).update(is_active=False)
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE)
         self.assertEqual(memberships_of(self.al_manager), [])
-        self.assertFalse(has_perm(self.al_manager, Perm.MEMBERS_MANAGE))
+        self.assertFalse(has_perm(self.al_manager, NetworkPerm.MEMBERS_MANAGE))
         self.assertFalse(queryset.visible_to(self.al_manager).exists())
         with self.assertRaises(Http404):
-            access_centre(self.al_manager, self.al_centre.pk, Perm.MEMBERS_MANAGE)
+            access_centre(self.al_manager, self.al_centre.pk, NetworkPerm.MEMBERS_MANAGE)
 
     def test_inactive_users_reach_nothing(self):
         self.al_manager.is_active = False
         self.assertEqual(memberships_of(self.al_manager), [])
-        self.assertFalse(self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE).visible_to(self.al_manager).exists())
+        self.assertFalse(
+            self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE).visible_to(self.al_manager).exists()
+        )
 
 
 class TokenNarrowingTests(AccessTestCase):
     def test_limit_to_memberships_narrows_to_the_tokens_membership(self):
         second = Membership.objects.create(user=self.al_manager, centre=self.mk_centre, role=Role.CENTRE_MANAGER)
         forget_memberships(self.al_manager)
-        self.assertEqual(centre_ids_with(self.al_manager, Perm.MEMBERS_MANAGE), {self.al_centre.pk, self.mk_centre.pk})
+        self.assertEqual(
+            centre_ids_with(self.al_manager, NetworkPerm.MEMBERS_MANAGE), {self.al_centre.pk, self.mk_centre.pk}
+        )
 
         limit_to_memberships(self.al_manager, [second])
-        self.assertEqual(centre_ids_with(self.al_manager, Perm.MEMBERS_MANAGE), {self.mk_centre.pk})
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE)
+        self.assertEqual(centre_ids_with(self.al_manager, NetworkPerm.MEMBERS_MANAGE), {self.mk_centre.pk})
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE)
         self.assertFalse(queryset.visible_to(self.al_manager).filter(centre=self.al_centre).exists())
         with self.assertRaises(Http404):
-            access_centre(self.al_manager, self.al_centre.pk, Perm.MEMBERS_MANAGE)
-        self.assertEqual(access_centre(self.al_manager, self.mk_centre.pk, Perm.MEMBERS_MANAGE), self.mk_centre)
+            access_centre(self.al_manager, self.al_centre.pk, NetworkPerm.MEMBERS_MANAGE)
+        self.assertEqual(access_centre(self.al_manager, self.mk_centre.pk, NetworkPerm.MEMBERS_MANAGE), self.mk_centre)
 
 
 class AccessObjectTests(AccessTestCase):
     def test_returns_a_visible_object(self):
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE).visible_to(self.al_manager)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE).visible_to(self.al_manager)
         membership = self.al_analyst.memberships.get()
         self.assertEqual(access_object(queryset, pk=membership.pk), membership)
         self.assertEqual(access_object(queryset, pk=str(membership.pk)), membership)
 
     def test_not_yours_looks_like_does_not_exist(self):
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE).visible_to(self.mk_manager)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE).visible_to(self.mk_manager)
         with self.assertRaises(Http404):
             access_object(queryset, pk=self.al_analyst.memberships.get().pk)
         with self.assertRaises(Http404):
             access_object(queryset, pk=uuid.uuid4())
 
     def test_malformed_ids_are_404_not_500(self):
-        queryset = self.memberships(VIEW_PERMISSION=Perm.MEMBERS_MANAGE).visible_to(self.al_manager)
+        queryset = self.memberships(VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE).visible_to(self.al_manager)
         for bad in ("not-a-uuid", "1 OR 1=1", "", 12, ["x"], {"a": 1}):
             with self.subTest(bad=bad), self.assertRaises(Http404):
                 access_object(queryset, pk=bad)
@@ -171,8 +179,10 @@ class AccessObjectTests(AccessTestCase):
 
 class AccessCentreTests(AccessTestCase):
     def test_gives_the_centre_where_the_user_holds_the_permission(self):
-        self.assertEqual(access_centre(self.al_manager, self.al_centre.pk, Perm.MEMBERS_MANAGE), self.al_centre)
-        self.assertEqual(access_centre(self.al_manager, str(self.al_centre.pk), Perm.MEMBERS_MANAGE), self.al_centre)
+        self.assertEqual(access_centre(self.al_manager, self.al_centre.pk, NetworkPerm.MEMBERS_MANAGE), self.al_centre)
+        self.assertEqual(
+            access_centre(self.al_manager, str(self.al_centre.pk), NetworkPerm.MEMBERS_MANAGE), self.al_centre
+        )
 
     def test_anything_else_is_404(self):
         cases = [
@@ -185,13 +195,13 @@ class AccessCentreTests(AccessTestCase):
         ]
         for user, centre_id in cases:
             with self.subTest(user=str(user), centre_id=centre_id), self.assertRaises(Http404):
-                access_centre(user, centre_id, Perm.MEMBERS_MANAGE)
+                access_centre(user, centre_id, NetworkPerm.MEMBERS_MANAGE)
 
 
 class PermissionRequiredTests(AccessTestCase):
     def setUp(self):
         super().setUp()
-        self.view = permission_required(Perm.AUDIT_VIEW)(lambda request: HttpResponse("seen"))
+        self.view = permission_required(AuditPerm.VIEW)(lambda request: HttpResponse("seen"))
         self.factory = RequestFactory()
 
     def call(self, user):
@@ -215,7 +225,7 @@ class PermissionRequiredTests(AccessTestCase):
                 self.assertEqual(self.call(user).content, b"seen")
 
     def test_the_code_is_readable_by_the_permission_matrix(self):
-        self.assertEqual(self.view.required_permission, Perm.AUDIT_VIEW)
+        self.assertEqual(self.view.required_permission, AuditPerm.VIEW)
 
     def test_an_inactive_membership_is_403_on_a_real_page(self):
         Membership.objects.filter(user=self.al_analyst).update(is_active=False)

@@ -3,8 +3,9 @@
 import pyotp
 from django.utils import timezone, translation
 
-from core.testing import TEST_PASSWORD, build_test_network
+from core.testing import TEST_PASSWORD
 from core.tests.browser import BrowserTestCase
+from network.testing import build_test_network
 
 
 class SignInInBrowserTests(BrowserTestCase):
