@@ -80,7 +80,7 @@ class ImportTests(SicnetTestCase):
 
         path = self.write(HEADER + "2024-03-01,https://ok.example.com/,csam,,,,,,,,,,\n")
         with (
-            mock.patch("hotline.actions.record", side_effect=RuntimeError("disk full")),
+            mock.patch("hotline.actions.importing.record", side_effect=RuntimeError("disk full")),
             self.assertRaises(RuntimeError),
         ):
             self.run_import(path)
