@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import GENESIS_HASH, AuditEntry, ChainHead
+from core.crypto_rotation import reencrypt_fields
 from core.db import fetch_prepared, insert_sql
 
 _HEAD = ChainHead._meta.db_table
@@ -155,3 +156,12 @@ def _append_rows(entries: list[AuditEntry]) -> None:
             cursor.execute(f"UPDATE {_HEAD} SET seq = %s, hash = %s WHERE id = 1", [last.seq, last.hash])  # noqa: S608
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias
+
+
+def rotate_field_keys(*, batch_size: int | None = None) -> dict[str, int]:
+    """Re-encrypt every encrypted field with the newest key, and say so in one audit entry (the
+    rows rewritten per model, no values)."""
+    options = {} if batch_size is None else {"batch_size": batch_size}
+    rewritten = reencrypt_fields(**options)
+    record("core.field_keys_rotated", actor_label="manage.py rotate_field_keys", changes={"rows": rewritten})
+    return rewritten

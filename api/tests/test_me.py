@@ -136,9 +136,9 @@ class TokenTests(SicnetTestCase):
         self.assertEqual(self.get_me(plain).status_code, 401)
 
 
-@override_settings(ROOT_URLCONF="api.tests.urls")
+@override_settings(ROOT_URLCONF="sicnet.tests.api_probe_urls")
 class UnsafeMethodTests(SicnetTestCase):
-    """The real API has no unsafe operation yet; api.tests.urls mounts a probe API that has."""
+    """The real API has no unsafe operation yet; sicnet.tests.api_probe_urls mounts a probe API that has."""
 
     def csrf_client(self, user) -> Client:
         client = Client(enforce_csrf_checks=True)

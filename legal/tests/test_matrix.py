@@ -141,3 +141,10 @@ class ExportTests(LegalTestCase):
         self.assertIn("Legal harmonisation matrix", text)
         self.assertIn("Kodi Penal", text)
         self.assertIn("CSAM offences", text)
+
+
+class CoordinationAuditTests(LegalTestCase):
+    def test_the_coordinators_steps_are_recorded_under_the_coordination_centre(self):
+        actions.validate_country(self.al, by=self.coordinator)
+        entry = AuditEntry.objects.get(action="legal.country_validated")
+        self.assertEqual(entry.centre_id, self.coordinator.memberships.get().centre_id)

@@ -271,10 +271,3 @@ class AuditOfCountryRecordsTests(NrmTestCase):
         self.assertContains(self.client.get(reverse("audit:log")), "nrm.capability_rated")
         self.login_as(self.mk_auditor)
         self.assertNotContains(self.client.get(reverse("audit:log")), "nrm.capability_rated")
-
-    def test_the_coordinators_steps_are_recorded_under_the_coordination_centre(self):
-        from legal import actions as legal_actions
-
-        legal_actions.validate_country(self.al, by=self.coordinator)
-        entry = AuditEntry.objects.get(action="legal.country_validated")
-        self.assertEqual(entry.centre_id, self.coordinator.memberships.get().centre_id)

@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.testing import clock, run_worker
 from network.testing import SicnetTestCase
 from referrals import actions
 from referrals.models import Event, Notification, ReferralSettings
 from referrals.tests import fixtures
-from referrals.tests.helpers import clock, run_worker
 
 
 class DeadlineTests(SicnetTestCase):

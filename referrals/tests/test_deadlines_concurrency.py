@@ -11,11 +11,11 @@ from datetime import timedelta
 from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 
+from core.testing import clock
 from network.testing import build_test_network
 from referrals import actions
 from referrals.models import Event, Notification, Referral
 from referrals.tests import fixtures
-from referrals.tests.helpers import clock
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL")

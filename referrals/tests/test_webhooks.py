@@ -14,11 +14,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.testing import clock, run_worker
 from network.testing import SicnetTestCase
 from referrals import actions, webhooks
 from referrals.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from referrals.tests import fixtures
-from referrals.tests.helpers import clock, run_worker
 
 SECRET = "s3cret"
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test import TestCase, override_settings
 
 from accounts.models import User
+from audit.actions import rotate_field_keys
 from audit.models import AuditEntry
-from core.actions import rotate_field_keys
 from hotline.models import Report
 from hotline.tests.helpers import make_report
 from network.testing import SicnetTestCase

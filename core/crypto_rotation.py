@@ -1,11 +1,11 @@
-"""Platform-wide state changes that belong to no one app: re-encrypting stored fields."""
+"""Re-encrypting every stored encrypted field with the newest key (the mechanism; the audited action
+that runs it is audit.actions.rotate_field_keys, since core writes no audit entry)."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.db import transaction
 
-from audit.actions import record
 from core.crypto import EncryptedTextField
 
 ROTATE_BATCH = 500
@@ -19,13 +19,13 @@ def encrypted_fields():
             yield model, names
 
 
-def rotate_field_keys(*, batch_size: int = ROTATE_BATCH) -> dict[str, int]:
+def reencrypt_fields(*, batch_size: int = ROTATE_BATCH) -> dict[str, int]:
     """Re-encrypt every encrypted field with the newest key; answers the rows rewritten per model.
 
     Each batch is one statement in a transaction of its own: a table of millions is never locked as
     a whole, and a run that stops can simply be started again (every configured key still
     decrypts). Rows whose encrypted fields are all empty have nothing to rewrite. Timestamps are
-    left alone: the records did not change. One audit entry says what was done.
+    left alone: the records did not change.
     """
     rewritten: dict[str, int] = {}
     for model, names in encrypted_fields():
@@ -40,7 +40,6 @@ def rotate_field_keys(*, batch_size: int = ROTATE_BATCH) -> dict[str, int]:
                 batch = []
         if batch:
             rewritten[label] += _rewrite(model, batch, names)
-    record("core.field_keys_rotated", actor_label="manage.py rotate_field_keys", changes={"rows": rewritten})
     return rewritten
 
 

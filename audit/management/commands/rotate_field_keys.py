@@ -6,7 +6,7 @@ then remove the old keys once it has finished. A run that stops can be started a
 
 from django.core.management.base import BaseCommand
 
-from core.actions import rotate_field_keys
+from audit.actions import rotate_field_keys
 
 
 class Command(BaseCommand):
