@@ -44,9 +44,9 @@ def seed() -> None:
     from django.contrib.auth import get_user_model
 
     from core.permissions import Role
+    from core.testing import build_test_network
     from helpline.models import Case, CaseNote, Category, Contact, FollowUpTask, UrgentAlert
     from network.models import Centre, Membership
-    from network.testing import build_test_network
 
     if not Centre.objects.filter(code="al-sic").exists():
         build_test_network()

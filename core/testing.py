@@ -1,5 +1,6 @@
-"""What every app's tests share without importing an app: the canonical users and their password,
-running the task worker once, a fixed clock, a column as stored.
+"""What every app's tests share without importing an app: the base test case and its canonical
+users (the network they work in is built by the function SICNET_TEST_NETWORK names), running the
+task worker once, a fixed clock, a column as stored.
 
 The base test case that builds the network for them is ``network.testing.SicnetTestCase``.
 """
@@ -10,8 +11,11 @@ import contextlib
 from datetime import datetime
 from unittest import mock
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
+from django.utils.module_loading import import_string
 
 from core.permissions import Role
 
@@ -52,3 +56,27 @@ def raw_column(table: str, column: str, pk) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk.hex if connection.vendor == "sqlite" else pk])  # noqa: S608
         return cursor.fetchone()[0]
+
+
+def build_test_network() -> dict:
+    """The canonical users' network: built by the function the SICNET_TEST_NETWORK setting names (the
+    project wires it, as it wires INSTALLED_APPS), so the test case needs no app."""
+    return import_string(settings.SICNET_TEST_NETWORK)()
+
+
+class SicnetTestCase(TestCase):
+    """Every test of a view or endpoint starts from this network and these users."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.network = build_test_network()
+        cls.users = cls.network["users"]
+        cls.centres = cls.network["centres"]
+        for name, user in cls.users.items():
+            setattr(cls, name, user)
+        cls.al_centre = cls.centres["al"]
+        cls.mk_centre = cls.centres["mk"]
+
+    def login_as(self, user) -> None:
+        """Sign in without the two-step form (tested on its own in accounts.tests)."""
+        self.client.force_login(user, backend="accounts.backends.EmailBackend")

@@ -1,4 +1,5 @@
-"""The base test case and its canonical users, shared by every app's tests.
+"""The test network the canonical users work in (core.testing.SicnetTestCase builds it through the
+SICNET_TEST_NETWORK setting, so no app below the network imports it).
 
 Users: an analyst and a counsellor in Albania, the same roles in North Macedonia, a supervisor,
 a manager and an auditor in Albania (and a manager and auditor in North Macedonia), a network
@@ -8,12 +9,9 @@ coordinator, a state viewer (Albania) and an outsider with no role anywhere.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase
 
 from core.testing import CANONICAL_USERS, TEST_PASSWORD
 from network.models import Centre, CentreKind, CentreService, Country, Coverage, Membership, Service
-
-__all__ = ["CANONICAL_USERS", "TEST_PASSWORD", "SicnetTestCase", "build_test_network"]
 
 
 def build_test_network() -> dict:
@@ -54,19 +52,5 @@ def build_test_network() -> dict:
     return {"countries": {"AL": al, "MK": mk, "ME": me}, "centres": centres, "users": users}
 
 
-class SicnetTestCase(TestCase):
-    """Every test of a view or endpoint starts from this network and these users."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.network = build_test_network()
-        cls.users = cls.network["users"]
-        cls.centres = cls.network["centres"]
-        for name, user in cls.users.items():
-            setattr(cls, name, user)
-        cls.al_centre = cls.centres["al"]
-        cls.mk_centre = cls.centres["mk"]
-
-    def login_as(self, user) -> None:
-        """Sign in without the two-step form (tested on its own in accounts.tests)."""
-        self.client.force_login(user, backend="accounts.backends.EmailBackend")
+# Until every test imports it from core.testing.
+from core.testing import SicnetTestCase  # noqa: E402, F401

@@ -99,6 +99,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "sicnet.urls"
+# The network the tests' canonical users work in (core.testing.SicnetTestCase).
+SICNET_TEST_NETWORK = "network.testing.build_test_network"
 WSGI_APPLICATION = "sicnet.wsgi.application"
 ASGI_APPLICATION = "sicnet.asgi.application"
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from accounts import actions, mfa
 from audit.models import AuditEntry
-from core.testing import TEST_PASSWORD
-from network.testing import SicnetTestCase
+from core.testing import TEST_PASSWORD, SicnetTestCase
 
 LOGIN_URL = reverse("accounts:login")
 VERIFY_URL = reverse("accounts:mfa_verify")

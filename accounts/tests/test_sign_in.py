@@ -22,7 +22,6 @@ from accounts.tests.helpers import (
     totp_code,
 )
 from core.permissions import Role
-from network.models import Membership
 
 WRONG_CREDENTIALS = "The email address or the password is not correct."
 
@@ -410,7 +409,7 @@ class WhoNeedsMfaTests(SignInTestCase):
     def test_a_user_given_a_sensitive_role_after_signing_in_without_mfa_must_sign_in_again(self):
         self.password_step(self.state_viewer)
         self.assertSignedInAs(self.state_viewer)
-        Membership.objects.create(user=self.state_viewer, centre=self.al_centre, role=Role.HOTLINE_ANALYST)
+        self.state_viewer.memberships.create(centre=self.al_centre, role=Role.HOTLINE_ANALYST)
         response = self.client.get(DASHBOARD_URL)
         self.assertRedirects(response, f"{LOGIN_URL}?next={DASHBOARD_URL}", fetch_redirect_response=False)
         self.assertNotSignedIn()
@@ -440,7 +439,7 @@ class WhoNeedsMfaTests(SignInTestCase):
     def test_sessions_that_passed_the_second_factor_are_not_affected(self):
         secret, _codes = enrolled(self.state_viewer)
         self.sign_in(self.state_viewer, secret)
-        Membership.objects.create(user=self.state_viewer, centre=self.al_centre, role=Role.HOTLINE_ANALYST)
+        self.state_viewer.memberships.create(centre=self.al_centre, role=Role.HOTLINE_ANALYST)
         self.assertEqual(self.client.get(SECURITY_URL).status_code, 200)
         self.assertSignedInAs(self.state_viewer)
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.actions import create_api_token
 from accounts.models import ApiToken
 from core.permissions import Role, permissions_for_role
+from core.testing import SicnetTestCase
 from hotline.permissions import HotlinePerm
 from network.models import Membership
-from network.testing import SicnetTestCase
 
 ME = "/api/v1/me"
 

@@ -11,7 +11,7 @@ from audit.actions import record, record_many
 from audit.models import GENESIS_HASH, AppendOnlyError, AuditEntry
 from audit.tests.tampering import TABLE, build_chain
 from audit.verify import verify_chain
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 
 
 class RecordTests(SicnetTestCase):

@@ -9,8 +9,7 @@ from audit import actions
 from audit.models import AuditEntry
 from audit.views import PAGE_SIZE
 from core.permissions import Role
-from network.models import Membership
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 
 URL = reverse("audit:log")
 
@@ -95,14 +94,14 @@ class AuditLogPageTests(SicnetTestCase):
         self.assertEqual(self.seqs(response), [])
 
     def test_a_role_elsewhere_without_audit_permission_adds_nothing(self):
-        Membership.objects.create(user=self.al_auditor, centre=self.mk_centre, role=Role.HOTLINE_ANALYST)
+        self.al_auditor.memberships.create(centre=self.mk_centre, role=Role.HOTLINE_ANALYST)
         response = self.get(self.al_auditor)
         self.assertEqual(self.seqs(response), [self.al_mfa.seq, self.al_grant.seq, self.al_login.seq])
         centre_choices = [value for value, _label in response.context["form"].fields["centre"].choices]
         self.assertEqual(centre_choices, ["", str(self.al_centre.pk)])
 
     def test_an_inactive_membership_gives_no_access(self):
-        Membership.objects.filter(user=self.mk_auditor).update(is_active=False)
+        self.mk_auditor.memberships.update(is_active=False)
         self.assertEqual(self.get(self.mk_auditor).status_code, 403)
 
     def test_other_roles_are_refused(self):

@@ -12,7 +12,7 @@ from audit.actions import record
 from audit.models import AuditEntry, ChainHead
 from audit.tests.tampering import TABLE, build_chain, tampering
 from audit.verify import verify_chain
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 
 
 class AuditVerifyCommandTests(SicnetTestCase):

@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
+from core.testing import SicnetTestCase
 from hashes.models import ListKind
 from hashes.tests.helpers import flip_bits, make_entry, make_list, sha256_of
-from network.testing import SicnetTestCase
 
 PDQ = "0f" * 32
 

@@ -9,10 +9,10 @@ from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from core.testing import SicnetTestCase
 from hashes import hashing
 from hashes.models import ListKind
 from hashes.tests.helpers import make_entry, make_list
-from network.testing import SicnetTestCase
 
 
 def png_bytes() -> bytes:

@@ -8,9 +8,9 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hashes.models import HashEntry
 from hashes.tests.helpers import make_entry, make_list
-from network.testing import SicnetTestCase
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"

@@ -7,11 +7,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from core.testing import run_worker
+from core.testing import SicnetTestCase, run_worker
 from hashes import actions
 from hashes.models import HashEntry, ImportJob, ImportStatus, ListKind
 from hashes.tests.helpers import make_entry, make_list, sha256_of
-from network.testing import SicnetTestCase
 
 
 def text_file(lines: list[str], name: str = "list.txt") -> SimpleUploadedFile:

@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hashes.models import HashList, ListKind
 from hashes.tests.helpers import make_entry, make_list, sha256_of
-from network.testing import SicnetTestCase
 
 
 class ListSettingsPageTests(SicnetTestCase):

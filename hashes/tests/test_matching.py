@@ -3,11 +3,11 @@
 import random
 from unittest import mock
 
+from core.testing import SicnetTestCase
 from hashes import matching
 from hashes.matching import known_for_items, matches_for
 from hashes.models import ListKind
 from hashes.tests.helpers import flip_bits, make_entry, make_list, sha256_of
-from network.testing import SicnetTestCase
 
 PDQ = "f" * 16 + "0" * 16 + "a5" * 16
 

@@ -23,12 +23,12 @@ from django.test import SimpleTestCase, TransactionTestCase, override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.testing import SicnetTestCase
 from hashes import actions, pdq_index
 from hashes.matching import matches_for
 from hashes.models import HashEntry, PdqChange
 from hashes.pdq_index import LiveIndex, PdqIndex, Segment, codes_from_hex, keys_from_uuids
 from hashes.tests.helpers import flip_bits, make_entry, make_list
-from network.testing import SicnetTestCase
 
 ROOT = Path(__file__).resolve().parents[2]
 PDQ = "f" * 16 + "0" * 16 + "a5" * 16

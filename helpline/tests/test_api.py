@@ -1,7 +1,7 @@
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline.models import Case, CaseNote, Category, Contact, Scheme
 from helpline.tests import fixtures
-from network.testing import SicnetTestCase
 
 BASE = "/api/v1/helpline"
 

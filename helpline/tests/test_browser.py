@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.test import Client
 
+from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
 from helpline.models import Category, Contact, Scheme
-from network.testing import build_test_network
 
 
 class KeyboardLoggingTests(BrowserTestCase):

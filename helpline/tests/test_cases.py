@@ -6,12 +6,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import Case, CaseNote, FollowUpTask
 from helpline.tasks import send_task_reminders
 from helpline.tests import fixtures
 from helpline.tests.helpers import audit_text, raw_column, run_worker, second_al_counsellor
-from network.testing import SicnetTestCase
 
 
 def case_url(case) -> str:

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline.models import Category, Contact, Scheme
 from helpline.tests import fixtures
 from helpline.tests.helpers import audit_text, raw_column
-from network.testing import SicnetTestCase
 
 NEW = reverse("helpline:contact_new")
 LIST = reverse("helpline:contacts")

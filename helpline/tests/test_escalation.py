@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline.models import Escalation
 from helpline.tests import fixtures
 from hotline.models import Report
-from network.testing import SicnetTestCase
 
 
 def escalate_url(contact) -> str:

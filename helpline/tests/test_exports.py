@@ -6,10 +6,10 @@ from django.utils import translation
 
 from audit.models import AuditEntry
 from core.exports import safe_cell as neutralise
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import Category, Scheme
 from helpline.tests import fixtures
-from network.testing import SicnetTestCase
 
 
 def parse(response) -> list[list[str]]:

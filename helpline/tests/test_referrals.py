@@ -1,10 +1,10 @@
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline.models import Referral, Service
 from helpline.tests import fixtures
 from helpline.tests.helpers import audit_text, raw_column
-from network.testing import SicnetTestCase
 
 
 def refer_url(contact) -> str:

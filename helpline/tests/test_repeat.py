@@ -3,11 +3,11 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import IdentifierFlag
 from helpline.tests import fixtures
 from helpline.tests.helpers import audit_text
-from network.testing import SicnetTestCase
 
 PHONE = "+355 69 123 4567"
 

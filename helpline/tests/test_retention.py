@@ -7,11 +7,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import Case, CaseNote, Contact, Referral, RetentionRule
 from helpline.tasks import apply_retention
 from helpline.tests import fixtures
-from network.testing import SicnetTestCase
 
 PHONE = "+355 69 555 5555"
 

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import UrgentAlert
 from helpline.tests import fixtures
 from helpline.tests.helpers import run_worker
-from network.testing import SicnetTestCase
 
 DASHBOARD = reverse("helpline:supervisor")
 

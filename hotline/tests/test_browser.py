@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.test import Client
 
+from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
 from hotline.models import Item, Report
-from network.testing import build_test_network
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 

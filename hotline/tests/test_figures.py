@@ -6,11 +6,11 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.testing import SicnetTestCase
 from hotline.figures import centre_figures
 from hotline.models import Item
 from hotline.templatetags.hotline_tags import hours, percent
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 
 def set_times(item, **offsets_hours):

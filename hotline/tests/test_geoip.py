@@ -7,9 +7,9 @@ from django.test import override_settings
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
+from core.testing import SicnetTestCase
 from hotline import actions, geoip
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 
 def write_country_file(path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import Item, ItemStatus, Report
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 HEADER = "received_at,url,harm_type,country,reference,assessment,flags,hosting_country,assessed_at,notice_at,removed_at,closed_at,outcome\n"
 

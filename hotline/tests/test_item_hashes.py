@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.actions import create_api_token
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hashes import hashing
 from hashes.models import HashEntry, HashList, ListKind
 from hashes.tests.helpers import flip_bits, make_entry, make_list, sha256_of
@@ -19,7 +20,6 @@ from hashes.tests.test_hashing import png_bytes
 from hotline import actions
 from hotline.models import Item, ItemEvent, ItemHash
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
 SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"

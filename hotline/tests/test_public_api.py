@@ -5,12 +5,12 @@ import json
 from django.test import override_settings
 from django.utils import timezone
 
+from core.testing import SicnetTestCase
 from hotline import actions
 from hotline.models import Item, ItemStatus, PendingReport, Report
 from hotline.public_forms import ReportForm
 from hotline.report_rules import clean_report
 from hotline.tests.helpers import make_report, report_body
-from network.testing import SicnetTestCase
 
 URL = "/api/v1/reports"
 

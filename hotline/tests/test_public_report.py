@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline import actions
 from hotline.models import ClientCounter, Item, PendingReport, Report
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 
 def form_data(**overrides) -> dict:

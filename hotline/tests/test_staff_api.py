@@ -4,9 +4,9 @@ import json
 
 from accounts.actions import create_api_token
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import ItemStatus
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 BASE = "/api/v1/hotline/items"
 

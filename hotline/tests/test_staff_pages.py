@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import Item, ItemEvent, ItemStatus
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 
 class QueueTests(SicnetTestCase):

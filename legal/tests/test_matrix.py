@@ -9,10 +9,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from legal import actions
 from legal.exports import safe_cell
 from legal.models import Editor, Entry, EntryChange, Provision
-from network.testing import SicnetTestCase
 
 
 class LegalTestCase(SicnetTestCase):

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.testing import SicnetTestCase
 from network.models import Centre, CentreService, Country, Coverage, Service
-from network.testing import SicnetTestCase
 
 URL = reverse("network:directory")
 

@@ -15,8 +15,8 @@ from accounts.actions import create_api_token
 from accounts.models import ApiToken
 from audit.models import AuditEntry
 from core.permissions import Role
+from core.testing import SicnetTestCase
 from network.models import Membership
-from network.testing import SicnetTestCase
 
 User = get_user_model()
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from core.permissions import Role
+from core.testing import SicnetTestCase
 from network.models import Membership
-from network.testing import SicnetTestCase
 
 URL = reverse("network:centres")
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 from nrm import actions
 from nrm.forms import MAX_EVIDENCE_BYTES
 from nrm.models import ActionItem, Assessment, Capability, Domain, Editor, EvidenceFile, MaturityLevel, Rating, Status

@@ -8,8 +8,8 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
+from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
-from network.testing import build_test_network
 from nrm.models import Assessment
 from nrm.queries import current_framework
 

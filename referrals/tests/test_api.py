@@ -5,7 +5,7 @@ import json
 from django.test import Client
 
 from audit.models import AuditEntry
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 from referrals import actions
 from referrals.models import Event, Message, Notification, Referral, Status
 from referrals.tests import fixtures

@@ -2,8 +2,8 @@
 
 import json
 
+from core.testing import SicnetTestCase
 from helpline.tests import fixtures as helpline_fixtures
-from network.testing import SicnetTestCase
 from referrals.models import Kind, Referral, Status
 from referrals.tests import fixtures
 

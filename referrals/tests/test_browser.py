@@ -4,9 +4,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
 from hotline.models import Item
-from network.testing import build_test_network
 from referrals.models import Referral, Status
 from referrals.tests import fixtures
 

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core.testing import clock, run_worker
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase, clock, run_worker
 from referrals import actions
 from referrals.models import Event, Notification, ReferralSettings
 from referrals.tests import fixtures

@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 
-from core.testing import clock
-from network.testing import build_test_network
+from core.testing import build_test_network, clock
 from referrals import actions
 from referrals.models import Event, Notification, Referral
 from referrals.tests import fixtures

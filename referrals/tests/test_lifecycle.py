@@ -3,8 +3,8 @@
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import Item, Report
-from network.testing import SicnetTestCase
 from referrals import actions
 from referrals.models import Event, Notification, Referral, Status
 from referrals.tests import fixtures

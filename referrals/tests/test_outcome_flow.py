@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import Item, ItemEvent
-from network.testing import SicnetTestCase
 from referrals import actions
 from referrals.models import Outcome, Status
 from referrals.tests import fixtures

@@ -1,9 +1,8 @@
 """The minimised packet: what a hotline item and a helpline case give, and the consent gate."""
 
-from core.testing import raw_column
+from core.testing import SicnetTestCase, raw_column
 from helpline import actions as helpline_actions
 from helpline.tests import fixtures as helpline_fixtures
-from network.testing import SicnetTestCase
 from referrals import actions
 from referrals.tests import fixtures
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from helpline.tests import fixtures as helpline_fixtures
-from network.testing import SicnetTestCase
 from referrals import actions
 from referrals.models import Notification, Referral, Status
 from referrals.tests import fixtures

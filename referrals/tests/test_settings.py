@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 from referrals import actions, webhooks
 from referrals.models import DeliveryStatus, Event, ReferralSettings, WebhookDelivery, WebhookEndpoint
 from referrals.tests import fixtures

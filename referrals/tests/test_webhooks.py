@@ -14,8 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import clock, run_worker
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase, clock, run_worker
 from referrals import actions, webhooks
 from referrals.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from referrals.tests import fixtures

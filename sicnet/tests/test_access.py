@@ -25,11 +25,11 @@ from core.access import (
     permissions_of,
 )
 from core.permissions import Perm, Role, permissions_for_role
+from core.testing import SicnetTestCase
 from helpline.permissions import HelplinePerm
 from hotline.permissions import HotlinePerm
 from network.models import Membership
 from network.permissions import NetworkPerm
-from network.testing import SicnetTestCase
 
 
 class AccessTestCase(SicnetTestCase):

@@ -3,9 +3,8 @@
 import pyotp
 from django.utils import timezone, translation
 
-from core.testing import TEST_PASSWORD
+from core.testing import TEST_PASSWORD, build_test_network
 from core.tests.browser import BrowserTestCase
-from network.testing import build_test_network
 
 
 class SignInInBrowserTests(BrowserTestCase):

@@ -25,10 +25,9 @@ from django.utils import translation
 
 from api.root import api
 from core.permissions import permissions_for_role
-from core.testing import CANONICAL_USERS
+from core.testing import CANONICAL_USERS, SicnetTestCase
 from core.tests import matrix
 from core.tests.matrix import ANONYMOUS, LOGIN, NOT_ALLOWED, NOT_FOUND, Expect, Shadowed
-from network.testing import SicnetTestCase
 from sicnet.tests import matrix as project_matrix
 
 USERS = (ANONYMOUS, *CANONICAL_USERS)

@@ -8,9 +8,9 @@ from django.test import TestCase, override_settings
 from accounts.models import User
 from audit.actions import rotate_field_keys
 from audit.models import AuditEntry
+from core.testing import SicnetTestCase
 from hotline.models import Report
 from hotline.tests.helpers import make_report
-from network.testing import SicnetTestCase
 
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()

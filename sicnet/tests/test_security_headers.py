@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.test import Client
 
-from network.testing import SicnetTestCase
+from core.testing import SicnetTestCase
 
 INLINE_CODE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "an inline <script>"),
