@@ -48,11 +48,6 @@ def decrypt_text(token: str) -> str:
         raise ImproperlyConfigured("A field could not be decrypted with any configured key.") from exc
 
 
-def rotate_token(token: str) -> str:
-    """Re-encrypt a stored value with the newest key."""
-    return fernet().rotate(token.encode("ascii")).decode("ascii")
-
-
 def keyed_hash(value: str, *, purpose: str) -> str:
     """HMAC-SHA256 of a normalised identifier; the purpose keeps hashes of different uses apart."""
     key = settings.IDENTIFIER_HASH_KEY.encode("utf-8")

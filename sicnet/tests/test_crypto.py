@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import SimpleTestCase, TestCase, override_settings
 
 from accounts.models import User
-from core.crypto import decrypt_text, encrypt_text, keyed_hash, rotate_token, validate_fernet_keys
+from core.crypto import decrypt_text, encrypt_text, keyed_hash, validate_fernet_keys
 
 SECRET = "JBSWY3DPEHPK3PXP"
 OLD_KEY = Fernet.generate_key().decode()
@@ -68,14 +68,6 @@ class EncryptedTextFieldTests(TestCase):
         # ...so once every row is re-encrypted the old key can go.
         with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
             self.assertEqual(User.objects.get(pk=user.pk).totp_secret, SECRET)
-
-    def test_rotate_token_moves_a_value_to_the_newest_key(self):
-        with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
-            token = encrypt_text(SECRET)
-        with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
-            rotated = rotate_token(token)
-        with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
-            self.assertEqual(decrypt_text(rotated), SECRET)
 
     def test_a_value_no_key_can_read_is_a_clear_error(self):
         with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
