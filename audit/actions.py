@@ -10,36 +10,53 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.models import GENESIS_HASH, AuditEntry, ChainHead
+from audit.anchor import sign_head
+from audit.models import GENESIS_HASH, NETWORK_CHAIN, AuditEntry, ChainHead, chain_of
 from core.crypto_rotation import reencrypt_fields
 from core.db import fetch_prepared, insert_sql
 
 _HEAD = ChainHead._meta.db_table
 _ENTRIES = AuditEntry._meta.db_table
-# The row lock that serialises writers on PostgreSQL (a test removes it to show the chain forks).
+# The row lock that serialises a chain's writers on PostgreSQL (a test removes it to show the chain forks).
 HEAD_LOCK = " FOR UPDATE"
 _COLUMNS = ("at", "actor_id", "actor_label", "centre_id", "action", "object_type", "object_id", "changes")
+# Rows at a time in one INSERT (SQLite's limit on a statement's parameters).
+_CHUNK = 500
 
 
-def _lock_head() -> str:
-    """Lock the chain's head and read the last hash.
+def _lock_heads(chains: list[str]) -> dict[str, str]:
+    """Lock the heads of these chains, in the order of their names, and read their last hashes.
 
-    On PostgreSQL, FOR UPDATE waits for a concurrent writer's commit and then reads the row as that
-    writer left it, so two transactions never chain onto the same entry. SQLite transactions start
-    IMMEDIATE (settings): writers are already serialised there.
+    One statement however many chains, which also starts a chain seen for the first time. On
+    PostgreSQL, FOR UPDATE waits for a concurrent writer of the same chain to commit and then reads
+    the row as that writer left it, so two transactions never chain onto the same entry; writers
+    of other chains do not wait. Locking in one order means two batches never wait for each other
+    in a circle. SQLite transactions start IMMEDIATE (settings): writers are already serialised.
     """
-    lock = HEAD_LOCK if connection.vendor == "postgresql" else ""
-    read = f"SELECT seq, hash FROM {_HEAD} WHERE id = 1{lock}"  # noqa: S608 - our own table
-    with connection.cursor() as cursor:
-        cursor.execute(read)
-        row = cursor.fetchone()
-        if row is None:
-            # A new chain (or a flushed test database): the head starts at the last entry.
-            last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
-            cursor.execute(f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, %s, %s) ON CONFLICT (id) DO NOTHING", last)  # noqa: S608
-            cursor.execute(read)
-            row = cursor.fetchone()
-    return row[1]
+    chains = sorted(set(chains))
+    if connection.vendor != "postgresql":
+        values = ", ".join(["(%s, 0, %s, '')"] * len(chains))
+        rows = fetch_prepared(
+            f"INSERT INTO {_HEAD} (chain, seq, hash, signature) VALUES {values} "  # noqa: S608 - our own table
+            "ON CONFLICT (chain) DO UPDATE SET seq = seq RETURNING chain, hash",
+            [value for chain in chains for value in (chain, GENESIS_HASH)],
+        )
+        return dict(rows)
+    heads: dict[str, str] = {}
+    while len(heads) < len(chains):
+        # A chain another transaction is starting right now is not in this statement's snapshot
+        # yet: the next round finds (and locks) it.
+        heads.update(fetch_prepared(_LOCK_SQL.format(lock=HEAD_LOCK), [GENESIS_HASH, chains, chains]))
+    return heads
+
+
+_LOCK_SQL = (
+    f"WITH started AS (INSERT INTO {_HEAD} (chain, seq, hash, signature) "  # noqa: S608 - our own table
+    "SELECT name, 0, %s, '' FROM unnest(%s::varchar[]) AS wanted(name) "
+    "ON CONFLICT (chain) DO NOTHING RETURNING chain, hash), "
+    f"locked AS (SELECT chain, hash FROM {_HEAD} WHERE chain = ANY(%s::varchar[]) ORDER BY chain{{lock}}) "
+    "SELECT chain, hash FROM started UNION ALL SELECT chain, hash FROM locked"
+)
 
 
 def _canonical_numbers(value: Any) -> Any:
@@ -96,43 +113,49 @@ def _entry(
 
 
 def record(action: str, **details) -> AuditEntry:
-    """Append one entry. Never pass the plaintext of a sensitive field in ``changes``.
+    """Append one entry to its centre's chain. Never pass the plaintext of a sensitive field in ``changes``.
 
     ``details``: actor, actor_label, centre_id, obj (or object_type and object_id), changes.
+    A transaction that writes entries of several centres takes their chains' locks one after the
+    other; two such transactions taking them in opposite orders would wait for each other (the
+    database then aborts one): write them with one ``record_many``, which locks in a fixed order.
     """
     entry = _entry(action, **details)
     # No savepoint inside the caller's transaction (two round trips saved on every action): an
     # entry that cannot be written must undo the action anyway.
     with transaction.atomic(savepoint=False):
-        entry.prev_hash = _lock_head()
+        chain = chain_of(entry.centre_id)
+        entry.prev_hash = _lock_heads([chain])[chain]
         entry.hash = entry.compute_hash()
         _append_rows([entry])
     return entry
 
 
 def record_many(entries: list[tuple[str, dict[str, Any]]]) -> None:
-    """Append (action, details) entries, in this order, under one lock of the chain's head.
+    """Append (action, details) entries, in this order within each chain, under one lock per chain.
 
-    For steps that act on many records at once (attaching a batch of reports): one INSERT and one
-    move of the head instead of two statements per entry. ``details`` as for ``record``.
+    For steps that act on many records at once (attaching a batch of reports): one statement locks
+    the heads of every chain the batch writes to (in a fixed order), one INSERT writes the entries
+    and moves the heads, however many entries and chains. ``details`` as for ``record``.
     """
     if not entries:
         return
     built = [_entry(action, **details) for action, details in entries]
     with transaction.atomic(savepoint=False):
-        previous = _lock_head()
+        previous = _lock_heads([chain_of(entry.centre_id) for entry in built])
         for entry in built:
-            entry.prev_hash = previous
-            entry.hash = previous = entry.compute_hash()
-        for start in range(0, len(built), 500):
-            _append_rows(built[start : start + 500])
+            chain = chain_of(entry.centre_id)
+            entry.prev_hash = previous[chain]
+            entry.hash = previous[chain] = entry.compute_hash()
+        for start in range(0, len(built), _CHUNK):
+            _append_rows(built[start : start + _CHUNK])
 
 
 def _append_rows(entries: list[AuditEntry]) -> None:
-    """INSERT the entries in one statement and move the head onto the last.
+    """INSERT the entries in one statement and move each chain's head onto its last, signed.
 
     The rows take their sequence numbers in the list's order (a VALUES list, or unnest's arrays,
-    give rows in order), so the chain's order (by seq) is the order the hashes were computed in;
+    give rows in order), so a chain's order (by seq) is the order its hashes were computed in;
     audit_verify checks exactly that.
     """
     fields = [AuditEntry._meta.get_field(name) for name in (*_COLUMNS, "prev_hash", "hash")]
@@ -140,20 +163,41 @@ def _append_rows(entries: list[AuditEntry]) -> None:
         [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields] for entry in entries
     ]
     insert, params = insert_sql(_ENTRIES, fields, rows)
-    last = entries[-1]
+    last = {chain_of(entry.centre_id): entry for entry in entries}  # each chain's last entry
+    chains = list(last)
+    hashes = [last[chain].hash for chain in chains]
+    signatures = [sign_head(chain, last[chain].hash) for chain in chains]
     if connection.vendor == "postgresql":
         # Prepared, with the values bound on the server: a batch's arrays are sent, not spelled out
-        # in the text and parsed again on every batch.
-        ((last.seq,),) = fetch_prepared(
-            f"WITH e AS ({insert} RETURNING seq) UPDATE {_HEAD} SET seq = (SELECT max(seq) FROM e), "  # noqa: S608
-            "hash = %s WHERE id = 1 RETURNING seq",
-            [*params, last.hash],
+        # in the text and parsed again on every batch. The head's seq is the chain's largest new one.
+        moved = fetch_prepared(
+            f"WITH e AS ({insert} RETURNING seq, centre_id), "
+            "m AS (SELECT coalesce(centre_id::text, %s) AS chain, max(seq) AS seq FROM e GROUP BY 1) "
+            f"UPDATE {_HEAD} h SET seq = m.seq, hash = v.hash, signature = v.signature "  # noqa: S608
+            "FROM m JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS v(chain, hash, signature) "
+            "USING (chain) WHERE h.chain = m.chain RETURNING h.chain, h.seq",
+            [*params, NETWORK_CHAIN, chains, hashes, signatures],
         )
+        for chain, seq in moved:
+            last[chain].seq = seq
     else:
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
-            last.seq = cursor.lastrowid
-            cursor.execute(f"UPDATE {_HEAD} SET seq = %s, hash = %s WHERE id = 1", [last.seq, last.hash])  # noqa: S608
+            # SQLite numbers the rows of one INSERT one after the other (AUTOINCREMENT).
+            first = cursor.lastrowid - len(entries) + 1
+            for number, entry in enumerate(entries):
+                entry.seq = first + number
+            cases = " ".join(["WHEN %s THEN %s"] * len(chains))
+            cursor.execute(
+                f"UPDATE {_HEAD} SET seq = CASE chain {cases} END, hash = CASE chain {cases} END, "  # noqa: S608
+                f"signature = CASE chain {cases} END WHERE chain IN ({', '.join(['%s'] * len(chains))})",
+                [
+                    *[v for chain in chains for v in (chain, last[chain].seq)],
+                    *[v for chain, value in zip(chains, hashes, strict=True) for v in (chain, value)],
+                    *[v for chain, value in zip(chains, signatures, strict=True) for v in (chain, value)],
+                    *chains,
+                ],
+            )
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias
 

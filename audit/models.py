@@ -12,7 +12,7 @@ GENESIS_HASH = "0" * 64
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit entry, or to add one outside the chain."""
+    """Raised when code tries to change or delete an audit entry, or to add one outside its chain."""
 
 
 def _uuid_text(value) -> str | None:
@@ -42,7 +42,8 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One accountable event: who did what to which object, chained to the entry before it."""
+    """One accountable event: who did what to which object, chained to the entry before it in its
+    centre's chain (or the network's, for an entry with no centre)."""
 
     # A sequence, not a UUID: the chain has an order and verification walks it.
     seq = models.BigAutoField(primary_key=True)
@@ -105,21 +106,33 @@ class AuditEntry(models.Model):
         return hashlib.sha256(f"{self.prev_hash}\n{payload}".encode()).hexdigest()
 
 
-class ChainHead(models.Model):
-    """The chain's newest link, kept in one row.
+NETWORK_CHAIN = "network"
+# The entries written before chains were split (migration 0006): one chain, verified as it was.
+LEGACY_CHAIN = "legacy"
 
-    Writers lock this row (SELECT ... FOR UPDATE) instead of the whole table, and read the previous
-    hash in the same statement; verification compares it with the last entry, so deleting the
-    newest entries shows too (unless this row is rewritten as well).
+
+def chain_of(centre_id) -> str:
+    """The chain an entry belongs to: its centre's, or the network's for entries with no centre."""
+    return _uuid_text(centre_id) or NETWORK_CHAIN
+
+
+class ChainHead(models.Model):
+    """A chain's newest link, one row per chain (a centre's, the network's, the legacy chain).
+
+    Writers lock their chain's row (SELECT ... FOR UPDATE) instead of the whole table, so writers of
+    different centres never wait for each other. ``signature`` is an HMAC of the chain and its last
+    hash under ``AUDIT_ANCHOR_KEY``, a key the database does not hold: whoever rewrites this row
+    outside the application cannot sign it (see audit/anchor.py).
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    chain = models.CharField(_("chain"), max_length=40, primary_key=True)
     seq = models.BigIntegerField(_("last entry"))
     hash = models.CharField(_("last hash"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")
-        verbose_name_plural = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return f"{self.chain} #{self.seq}"

@@ -23,12 +23,16 @@ DEMO_MODE = DEBUG and env_bool("SICNET_DEMO", True)
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production-0123456789abcdef"
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZC0="  # 32 bytes, urlsafe base64
 _DEV_HASH_KEY = "dev-only-identifier-hash-key-not-for-production"
+_DEV_ANCHOR_KEY = "dev-only-audit-anchor-key-not-for-production"
 
 SECRET_KEY = env("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 # Comma-separated Fernet keys, newest first: the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY] if DEBUG else [])
 # Key for keyed hashes of identifiers (repeat callers, client addresses).
 IDENTIFIER_HASH_KEY = env("IDENTIFIER_HASH_KEY", _DEV_HASH_KEY if DEBUG else "")
+# Signs the audit chains' newest links and their checkpoints (audit/anchor.py). The database never
+# holds it, so whoever can rewrite the database cannot sign a rewritten chain.
+AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY", _DEV_ANCHOR_KEY if DEBUG else "")
 
 
 def _require_production_secrets() -> None:
@@ -50,6 +54,11 @@ def _require_production_secrets() -> None:
     if not IDENTIFIER_HASH_KEY or IDENTIFIER_HASH_KEY == _DEV_HASH_KEY or len(IDENTIFIER_HASH_KEY) < 32:
         raise ImproperlyConfigured(
             "IDENTIFIER_HASH_KEY must be set to at least 32 random characters when DEBUG is off."
+        )
+    if not AUDIT_ANCHOR_KEY or AUDIT_ANCHOR_KEY == _DEV_ANCHOR_KEY or len(AUDIT_ANCHOR_KEY) < 32:
+        raise ImproperlyConfigured(
+            "AUDIT_ANCHOR_KEY must be set to at least 32 random characters when DEBUG is off "
+            "(a key the database does not hold: it signs the audit chains)."
         )
 
 
@@ -210,6 +219,9 @@ HASHES_PDQ_MAX_DISTANCE = int(env("HASHES_PDQ_MAX_DISTANCE", "31"))
 HASHES_MAX_IMPORT_BYTES = int(env("HASHES_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
 # PDQ index snapshots (manage.py pdq_snapshot); every process matches a change at most this long after its commit.
 PDQ_SNAPSHOT_DIR = Path(env("PDQ_SNAPSHOT_DIR", str(VAR_DIR / "pdq")))
+# Where manage.py audit_checkpoint appends the signed checkpoints of the audit chains: meant to be
+# another volume, which the database's host and superuser cannot write.
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 PDQ_SYNC_SECONDS = float(env("PDQ_SYNC_SECONDS", "0.5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(256 * 1024)))
 
