@@ -171,9 +171,9 @@ def _append_rows(entries: list[AuditEntry]) -> None:
         # Prepared, with the values bound on the server: a batch's arrays are sent, not spelled out
         # in the text and parsed again on every batch. The head's seq is the chain's largest new one.
         moved = fetch_prepared(
-            f"WITH e AS ({insert} RETURNING seq, centre_id), "
+            f"WITH e AS ({insert} RETURNING seq, centre_id), "  # noqa: S608 - our own tables
             "m AS (SELECT coalesce(centre_id::text, %s) AS chain, max(seq) AS seq FROM e GROUP BY 1) "
-            f"UPDATE {_HEAD} h SET seq = m.seq, hash = v.hash, signature = v.signature "  # noqa: S608
+            f"UPDATE {_HEAD} h SET seq = m.seq, hash = v.hash, signature = v.signature "
             "FROM m JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS v(chain, hash, signature) "
             "USING (chain) WHERE h.chain = m.chain RETURNING h.chain, h.seq",
             [*params, NETWORK_CHAIN, chains, hashes, signatures],

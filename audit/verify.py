@@ -87,7 +87,7 @@ class Verification:
 
 
 @contextmanager
-def _one_snapshot():
+def one_snapshot():
     """On PostgreSQL, the heads and the entries as of one moment, rows streamed.
 
     iterator() reads through a server-side cursor; outside a transaction Django declares it WITH
@@ -115,7 +115,7 @@ def verify_chains(batch_size: int = 5000) -> Verification:
     """
     checkpoints = read_checkpoints()
     chains: dict[str, ChainResult] = {}
-    with _one_snapshot():
+    with one_snapshot():
         heads = {head.chain: head for head in ChainHead.objects.all()}
         legacy = heads.get(LEGACY_CHAIN)
         if checkpoints.latest:

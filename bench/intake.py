@@ -48,6 +48,7 @@ def environment() -> dict:
         SECRET_KEY=secrets.token_urlsafe(60),
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         IDENTIFIER_HASH_KEY=secrets.token_urlsafe(40),
+        AUDIT_ANCHOR_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SICNET_BENCH_BASELINE="1",

@@ -36,6 +36,7 @@ def setup_django() -> None:
         SECRET_KEY=secrets.token_urlsafe(60),
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         IDENTIFIER_HASH_KEY=secrets.token_urlsafe(40),
+        AUDIT_ANCHOR_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="0",
         SICNET_BENCH_BASELINE="1",

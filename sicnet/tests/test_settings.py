@@ -24,6 +24,7 @@ def strong_secrets() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
         "IDENTIFIER_HASH_KEY": secrets.token_urlsafe(32),
+        "AUDIT_ANCHOR_KEY": secrets.token_urlsafe(32),
     }
 
 
@@ -101,6 +102,13 @@ class StartUpRefusesWeakSecretsTests(ProductionProcessMixin, SimpleTestCase):
         for bad in (None, "", "too-short"):
             with self.subTest(value=bad):
                 self.assert_refused("IDENTIFIER_HASH_KEY", IDENTIFIER_HASH_KEY=bad)
+
+    def test_a_missing_weak_or_development_audit_anchor_key_stops_start_up(self):
+        from sicnet.settings import _DEV_ANCHOR_KEY
+
+        for bad in (None, "", "too-short", _DEV_ANCHOR_KEY):
+            with self.subTest(value=bad):
+                self.assert_refused("AUDIT_ANCHOR_KEY", AUDIT_ANCHOR_KEY=bad)
 
 
 PROBE = r"""

@@ -2,11 +2,10 @@
 checkpoint file (run by cron; see README)."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
 from audit.anchor import Link, append_checkpoint, head_signed, new_checkpoint, read_checkpoints
 from audit.models import GENESIS_HASH, AuditEntry, ChainHead
-from audit.verify import verify_chains
+from audit.verify import one_snapshot, verify_chains
 
 
 class Command(BaseCommand):
@@ -26,11 +25,7 @@ class Command(BaseCommand):
         previous = read_checkpoints()
         for line in previous.unsigned:
             self.stderr.write(f"Line {line} of {previous.path} is not signed with the anchor key.")
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # Heads and entries as of one moment.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with one_snapshot():  # heads and entries as of one moment
             heads = {head.chain: head for head in ChainHead.objects.exclude(hash=GENESIS_HASH)}
             problems = _problems(heads, previous.latest.chains if previous.latest else {})
         if problems:
@@ -46,8 +41,12 @@ def _problems(heads: dict, checkpointed: dict[str, Link]) -> list[str]:
         for chain, head in heads.items()
         if not head_signed(chain, head.hash, head.signature)
     ]
-    present = set(AuditEntry.objects.filter(hash__in=[head.hash for head in heads.values()]).values_list("hash", flat=True))
-    problems += [f"the newest entry of chain {chain} is missing" for chain, head in heads.items() if head.hash not in present]
+    present = set(
+        AuditEntry.objects.filter(hash__in=[head.hash for head in heads.values()]).values_list("hash", flat=True)
+    )
+    problems += [
+        f"the newest entry of chain {chain} is missing" for chain, head in heads.items() if head.hash not in present
+    ]
     kept = set(
         AuditEntry.objects.filter(hash__in=[link.hash for link in checkpointed.values()]).values_list("hash", flat=True)
     )
