@@ -240,3 +240,48 @@ def _send_invitation(form, user: User, request) -> None:
         "protocol": "https" if request is None or request.is_secure() else "http",
     }
     form.send_mail("accounts/email/invitation_subject.txt", "accounts/email/invitation.txt", context, None, user.email)
+
+
+# The flags a platform administrator sets in the admin (the only place they are set).
+ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic
+def create_account(user: User, *, by: User) -> User:
+    """A platform administrator creates an account in the admin (``user``: unsaved, its password set)."""
+    user.save()
+    flags = {flag: getattr(user, flag) for flag in ACCOUNT_FLAGS}
+    record("account.created", actor=by, obj=user, changes={"email": user.email, **flags})
+    return user
+
+
+@transaction.atomic
+def set_account_flags(user: User, *, by: User, **flags: bool) -> dict[str, list[bool]]:
+    """A platform administrator grants or removes ``is_active``, ``is_staff`` or ``is_superuser``.
+
+    Answers what changed ({flag: [before, after]}); the audit entry records the same. The row is
+    locked and read again, so the "before" is what was stored, not what a stale page showed.
+    """
+    unknown = set(flags) - set(ACCOUNT_FLAGS)
+    if unknown:
+        raise ValueError(f"not an account flag: {', '.join(sorted(unknown))}")
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    changed = {
+        flag: [getattr(stored, flag), bool(value)]
+        for flag, value in flags.items()
+        if getattr(stored, flag) != bool(value)
+    }
+    if not changed:
+        return {}
+    for flag, (_before, after) in changed.items():
+        setattr(stored, flag, after)
+        setattr(user, flag, after)
+    stored.save(update_fields=sorted(changed))
+    record(
+        "account.flags_changed",
+        actor=by,
+        centre_id=_primary_centre_id(stored),
+        obj=stored,
+        changes={"user": stored.email, **changed},
+    )
+    return changed

@@ -209,3 +209,26 @@ def rotate_field_keys(*, batch_size: int | None = None) -> dict[str, int]:
     rewritten = reencrypt_fields(**options)
     record("core.field_keys_rotated", actor_label="manage.py rotate_field_keys", changes={"rows": rewritten})
     return rewritten
+
+
+def save_recorded(obj, *, by, action: str, fields: list[str], centre_id=None) -> bool:
+    """Save a record edited field by field (reference data in the admin) with one audit entry
+    naming the fields; answers whether anything was written. ``action`` gets ``.created`` or
+    ``.changed`` appended. For an app's own action to call, in its transaction."""
+    created = obj._state.adding
+    if not created and not fields:
+        return False
+    with transaction.atomic(savepoint=False):
+        if created:
+            obj.save()
+        else:
+            auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+            obj.save(update_fields=sorted({*fields, *auto}))
+        record(
+            f"{action}.{'created' if created else 'changed'}",
+            actor=by,
+            centre_id=centre_id,
+            obj=obj,
+            changes={"fields": sorted(fields)},
+        )
+    return True

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from audit.actions import record
+from audit.actions import record, save_recorded
 from core.access import has_perm
 from core.crypto import keyed_hash
 from helpline.models import (
@@ -529,3 +529,9 @@ def escalate_to_hotline(contact: Contact, *, by, urls: list[str], harm_type: str
         changes={"contact": str(contact.pk), "report": report.reference, "url_count": len(urls)},
     )
     return escalation
+
+
+def save_category(obj, *, by, fields: list[str]) -> bool:
+    """A platform administrator adds or edits a category of the taxonomy (the admin; categories are
+    switched off, never deleted, since contacts carry them). ``fields``: the fields changed (none for a new one); one audit entry names them."""
+    return save_recorded(obj, by=by, action="helpline.category", fields=fields)

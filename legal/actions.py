@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from audit.actions import record
+from audit.actions import record, save_recorded
 from core.access import acting_centre_id
 from legal.models import Editor, Entry, EntryChange, Provision, Publication
 
@@ -98,3 +98,8 @@ def remove_editor(editor: Editor, *, by) -> None:
         changes={"country": editor.country.code, "user": str(editor.user_id)},
     )
     editor.delete()
+
+
+def save_provision(obj, *, by, fields: list[str]) -> bool:
+    """A platform administrator adds or edits a provision the matrix tracks (the admin). ``fields``: the fields changed (none for a new one); one audit entry names them."""
+    return save_recorded(obj, by=by, action="legal.provision", fields=fields)

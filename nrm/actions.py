@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, save_recorded
 from core.access import acting_centre_id
 from nrm.models import (
     EDITABLE_STATUSES,
@@ -263,3 +263,9 @@ def remove_editor(editor: Editor, *, by) -> None:
         changes={"country": editor.country.code, "user": str(editor.user_id)},
     )
     editor.delete()
+
+
+def save_framework_data(obj, *, by, fields: list[str]) -> bool:
+    """A platform administrator edits the framework's data: a version, its levels, domains and
+    capabilities (the admin). ``fields``: the fields changed (none for a new one); one audit entry names them."""
+    return save_recorded(obj, by=by, action=f"nrm.{obj._meta.model_name}", fields=fields)

@@ -109,6 +109,9 @@ class AdminPagesTests(SignInTestCase):
         self.assertTrue(user.check_password("a long enough passphrase"))
         # One spelling of an address is stored, so sign-in stays unambiguous.
         self.assertEqual(user.email, "added@test.example")
+        entry = audit_actions(self.admin, "account.created").get()
+        self.assertEqual(entry.object_id, str(user.pk))
+        self.assertEqual(entry.changes["is_superuser"], False)
 
     def test_the_same_address_in_other_letters_is_refused(self):
         response = self.client.post(
@@ -179,6 +182,75 @@ class AdminPagesTests(SignInTestCase):
         token.refresh_from_db()
         self.assertIsNotNone(token.revoked_at)
         self.assertTrue(audit_actions(self.admin, "api_token.revoked").exists())
+
+    def test_a_flag_set_in_the_admin_goes_through_the_audited_action(self):
+        response = self.client.post(
+            reverse("admin:accounts_user_change", args=[self.al_analyst.pk]),
+            {
+                "is_active": "on",
+                "is_staff": "on",
+                "is_superuser": "on",
+                # Not editable here: ignored.
+                "email": "taken-over@evil.example",
+                "is_demo": "on",
+                "failed_logins": "0",
+                "_save": "Save",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        self.al_analyst.refresh_from_db()
+        self.assertTrue(self.al_analyst.is_staff and self.al_analyst.is_superuser and self.al_analyst.is_active)
+        self.assertEqual(self.al_analyst.email, "al_analyst@test.example")
+        self.assertFalse(self.al_analyst.is_demo)
+        entry = audit_actions(self.admin, "account.flags_changed").get()
+        self.assertEqual(entry.object_id, str(self.al_analyst.pk))
+        self.assertEqual(entry.changes["is_superuser"], [False, True])
+        self.assertEqual(entry.changes["is_staff"], [False, True])
+        self.assertNotIn("is_active", entry.changes)
+
+    def test_removing_a_flag_is_audited_and_saving_unchanged_writes_nothing(self):
+        url = reverse("admin:accounts_user_change", args=[self.al_analyst.pk])
+        self.client.post(url, {"is_active": "on", "_save": "Save"})
+        self.assertFalse(audit_actions(self.admin, "account.flags_changed").exists())
+        self.client.post(url, {"_save": "Save"})
+        self.al_analyst.refresh_from_db()
+        self.assertFalse(self.al_analyst.is_active)
+        entry = audit_actions(self.admin, "account.flags_changed").get()
+        self.assertEqual(entry.changes["is_active"], [True, False])
+
+    def test_passwords_are_not_set_and_accounts_not_deleted_in_the_admin(self):
+        before = self.al_analyst.password
+        password_url = reverse("admin:auth_user_password_change", args=[self.al_analyst.pk])
+        self.assertEqual(self.client.get(password_url).status_code, 403)
+        response = self.client.post(
+            password_url, {"password1": "a new passphrase 123", "password2": "a new passphrase 123"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(
+            self.client.post(
+                reverse("admin:accounts_user_delete", args=[self.al_analyst.pk]), {"post": "yes"}
+            ).status_code,
+            403,
+        )
+        self.al_analyst.refresh_from_db()
+        self.assertEqual(self.al_analyst.password, before)
+        response = self.client.get(reverse("admin:accounts_user_changelist"))
+        self.assertNotContains(response, "delete_selected")
+
+    def test_an_api_token_is_not_renamed_in_the_admin(self):
+        from accounts import actions
+
+        token, _plain = actions.create_api_token(
+            self.al_analyst, membership=self.al_analyst.memberships.get(), name="script", days=30
+        )
+        response = self.client.post(reverse("admin:accounts_apitoken_change", args=[token.pk]), {"name": "renamed"})
+        self.assertEqual(response.status_code, 403)
+        token.refresh_from_db()
+        self.assertEqual(token.name, "script")
+
+    def test_django_groups_are_not_in_the_admin(self):
+        response = self.client.get("/admin/auth/group/")
+        self.assertEqual(response.status_code, 404)
 
     def test_dashboard_is_separate_from_the_admin(self):
         self.assertIn(self.client.get(DASHBOARD_URL).status_code, (200, 403))
