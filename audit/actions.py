@@ -43,11 +43,13 @@ def _lock_heads(chains: list[str]) -> dict[str, str]:
         )
         return dict(rows)
     heads: dict[str, str] = {}
-    while len(heads) < len(chains):
+    for _round in range(3):
         # A chain another transaction is starting right now is not in this statement's snapshot
         # yet: the next round finds (and locks) it.
         heads.update(fetch_prepared(_LOCK_SQL.format(lock=HEAD_LOCK), [GENESIS_HASH, chains, chains]))
-    return heads
+        if len(heads) == len(chains):
+            return heads
+    raise RuntimeError(f"audit chain heads not found: {sorted(set(chains) - set(heads))}")
 
 
 _LOCK_SQL = (
