@@ -5,6 +5,8 @@ action fails here: it is read-only, or its admin saves through the app's action 
 nothing).
 """
 
+import json
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.test import RequestFactory
@@ -60,6 +62,29 @@ class EveryAdminPageTests(SicnetTestCase):
         entry = AuditEntry.objects.get(action="helpline.category.changed")
         self.assertEqual((entry.actor_id, entry.object_id), (self.admin.pk, str(category.pk)))
         self.assertEqual(entry.changes, {"fields": ["is_active", "name"]})
+
+    def test_a_capability_renamed_in_the_admin_is_saved_through_the_nrm_action(self):
+        from nrm.models import Capability
+
+        capability = Capability.objects.select_related("domain").first()
+        self.login_as(self.admin)
+        response = self.client.post(
+            reverse("admin:nrm_capability_change", args=[capability.pk]),
+            {
+                "domain": capability.domain_id,
+                "number": capability.number,
+                "name": "A clearer name",
+                "names": json.dumps(capability.names),
+                "summary": capability.summary,
+                "_save": "Save",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        capability.refresh_from_db()
+        self.assertEqual(capability.name, "A clearer name")
+        entry = AuditEntry.objects.get(action="nrm.capability.changed")
+        self.assertEqual(entry.actor_id, self.admin.pk)
+        self.assertIn("name", entry.changes["fields"])
 
     def test_named_editors_are_not_changed_in_the_admin(self):
         self.login_as(self.admin)
