@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from core import readiness
 from core.access import memberships_of, permission_required, permissions_of
 from core.permissions import Perm
 
@@ -31,7 +32,11 @@ def _migrations_pending() -> bool:
 
 @never_cache
 def readyz(request):
-    """Readiness: the database answers and migrations have been applied."""
+    """Readiness: the database answers and migrations have been applied (else 503).
+
+    The apps' registered checks (core.readiness) are reported under "checks"; one that lags
+    leaves the answer 200 and the status "ok", with "lagging" naming it, for monitoring to alert on.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -42,7 +47,12 @@ def readyz(request):
     if pending:
         # A node started before `migrate` ran (a rolling deploy) must not receive traffic yet.
         return JsonResponse({"status": "unavailable", "database": "ok", "migrations": "pending"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    answer = {"status": "ok", "database": "ok"}
+    checks = readiness.run_checks()
+    if checks:
+        answer["checks"] = checks
+        answer["lagging"] = [name for name, check in checks.items() if check["status"] != readiness.OK]
+    return JsonResponse(answer)
 
 
 @permission_required(Perm.DASHBOARD)

@@ -230,7 +230,7 @@ def list_items(
 ):
     """The queue (the items the caller may see), filtered and sorted as on the page."""
     params = {"status": status, "harm_type": harm_type, "assigned": assigned, "sort": sort}
-    actions.attach_pending_for(request.user)
+    # Reads only: reports accepted a moment ago appear once the attaching loop has attached them.
     return list(queue(request.user, params)[offset : offset + limit])
 
 

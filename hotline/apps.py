@@ -7,6 +7,8 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Hotline")
 
     def ready(self):
-        from hotline import permissions
+        from core import readiness
+        from hotline import permissions, waiting
 
         permissions.register()
+        readiness.register("hotline.attaching", waiting.attaching_lag)

@@ -27,16 +27,34 @@ from hotline.models import Item
 from hotline.permissions import HotlinePerm
 from hotline.queries import queue as queue_items
 from hotline.steps import STEPS
+from hotline.waiting import waiting_for
 
 PAGE_SIZE = 50
 
 
 @permission_required(HotlinePerm.VIEW)
 def queue(request: HttpRequest) -> HttpResponse:
-    actions.attach_pending_for(request.user)
+    # Reads only: attaching is the loop's job (manage.py attach_reports --loop); when it is
+    # behind, the page says how many reports wait at the reader's centres.
     filters = forms.QueueFilterForm(request.GET or None)
     page = Paginator(queue_items(request.user, filters.params()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hotline/queue.html", {"filters": filters, "page": page})
+    context = {"filters": filters, "page": page, "waiting": waiting_for(request.user)}
+    return render(request, "hotline/queue.html", context)
+
+
+@require_POST
+@permission_required(HotlinePerm.SUPERVISE)
+def attach_now(request: HttpRequest, centre_id) -> HttpResponse:
+    """A supervisor attaches a batch of their centre's waiting reports while the loop is stopped."""
+    centre = access_centre(request.user, centre_id, HotlinePerm.SUPERVISE)
+    attached = actions.attach_waiting_at(centre, by=request.user)
+    if attached:
+        messages.success(
+            request, ngettext("%(n)d report attached.", "%(n)d reports attached.", attached) % {"n": attached}
+        )
+    else:
+        messages.info(request, _("No report was waiting to be attached."))
+    return redirect("hotline:queue")
 
 
 def _item_for(request: HttpRequest, item_id, code: str = HotlinePerm.VIEW) -> Item:
@@ -196,7 +214,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     centre = access_centre(request.user, chosen, HotlinePerm.VIEW) if chosen else centres[0]
     period = forms.PeriodForm(request.GET or None)
     start, end = period.period()
-    actions.attach_pending_for(request.user)
     context = {
         "centre": centre,
         "centres": centres,
@@ -205,5 +222,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "end": end,
         "figures": centre_figures(centre.pk, start, end),
         "removal_days": REMOVAL_DAYS,
+        "waiting": waiting_for(request.user),
     }
     return render(request, "hotline/dashboard.html", context)

@@ -206,6 +206,8 @@ HOTLINE_REPORTS_PER_WINDOW = int(env("HOTLINE_REPORTS_PER_WINDOW", "10"))
 HOTLINE_REPORT_WINDOW_SECONDS = int(env("HOTLINE_REPORT_WINDOW_SECONDS", "600"))
 HOTLINE_GEOIP_DATABASE = env("HOTLINE_GEOIP_DATABASE", "")  # MaxMind-format country file; needs geoip2
 HOTLINE_LEAVE_URL = env("HOTLINE_LEAVE_URL", "https://www.wikipedia.org/")
+# A public report waiting longer than this to be attached: the queue says so, /readyz reports "lagging".
+HOTLINE_ATTACH_LAG_SECONDS = int(env("HOTLINE_ATTACH_LAG_SECONDS", "120"))
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
 # Webhook addresses: https to public addresses only, unless these allow it. Unset (None), they

@@ -11,7 +11,7 @@ one audit entry each.
 Callers import from ``hotline.actions``; the modules are the hotline's own layout.
 """
 
-from hotline.actions.attaching import ATTACH_BATCH, attach_pending, attach_pending_for, attach_reports
+from hotline.actions.attaching import ATTACH_BATCH, attach_pending, attach_reports, attach_waiting_at
 from hotline.actions.common import HotlineError, NotCovered, idempotency_hash, status_token_for, url_hash
 from hotline.actions.importing import import_reports
 from hotline.actions.intake import accept_report, create_report
@@ -42,8 +42,8 @@ __all__ = [
     "assess_item",
     "assign_item",
     "attach_pending",
-    "attach_pending_for",
     "attach_reports",
+    "attach_waiting_at",
     "check_removal",
     "claim_item",
     "close_item",

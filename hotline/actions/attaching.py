@@ -11,12 +11,10 @@ from django.db import (
     transaction,
 )
 
-from audit.actions import record_many
-from core.access import centre_ids_with
+from audit.actions import record, record_many
 from hotline.actions.common import url_hash
 from hotline.actions.rows import Rows, as_uuid, insert_rows
 from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, Report
-from hotline.permissions import HotlinePerm
 
 ATTACH_BATCH = 500  # reports attached per transaction by attach_pending
 
@@ -24,9 +22,9 @@ ATTACH_BATCH = 500  # reports attached per transaction by attach_pending
 def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BATCH) -> int:
     """Attach the oldest accepted reports (of these centres) to their items; answers how many.
 
-    Run in a loop by ``manage.py attach_reports``, and by the pages that list a centre's items
-    before they read them, so an analyst never waits for the loop. Reports another process is
-    attaching are skipped, not waited for.
+    Run in a loop by ``manage.py attach_reports --loop``; the pages never attach (they only read,
+    and say how many reports wait when the loop is behind: hotline.waiting). Reports another
+    process is attaching are skipped, not waited for.
     """
     pending = PendingReport.objects.all()
     if centre_ids is not None:
@@ -36,9 +34,24 @@ def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BA
     return attach_reports(pending, limit=limit)
 
 
-def attach_pending_for(user) -> int:
-    """Before a page or the API lists items: attach what waits at the user's centres."""
-    return attach_pending(centre_ids=centre_ids_with(user, HotlinePerm.VIEW))
+def attach_waiting_at(centre, *, by) -> int:
+    """A supervisor's "attach now" while the loop is stopped: one batch of the centre's waiting reports.
+
+    The caller has checked HotlinePerm.SUPERVISE at ``centre``. One transaction: the batch (each
+    report keeps its own "report received" entry, by the public) and one
+    ``hotline.reports_attached`` entry naming the supervisor. Answers how many were attached.
+    """
+    with transaction.atomic():
+        attached = attach_reports(PendingReport.objects.filter(centre_id=centre.pk))
+        if attached:
+            record(
+                "hotline.reports_attached",
+                actor=by,
+                centre_id=centre.pk,
+                obj=centre,
+                changes={"attached": attached},
+            )
+    return attached
 
 
 def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:

@@ -2,8 +2,8 @@
 
 What an analyst relies on: every accepted report becomes exactly one link per URL, a URL already
 open is counted again instead of assessed twice, the timeline says which report received an item,
-the audit chain has one "report received" entry per report, and the queue never hides a report
-because the attaching loop is behind.
+and the audit chain has one "report received" entry per report. (The pages never attach: see
+test_read_pages.py.)
 """
 
 import threading
@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test import TransactionTestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -179,32 +178,9 @@ class NumberingTests(SicnetTestCase):
         self.assertEqual(last_year.reference, f"AL-{year - 1}-000001")
 
 
-class QueueAttachesTests(SicnetTestCase):
-    """The queue never waits for the loop: it attaches its own centres' reports first."""
-
-    def test_queue_page_shows_a_report_accepted_a_moment_ago(self):
-        accept(["https://waiting.example.com/"])
-        self.login_as(self.al_analyst)
-        response = self.client.get(reverse("hotline:queue"))
-        self.assertContains(response, "hxxps://waiting[.]example[.]com/")
-
-    def test_the_other_countrys_reports_are_left_alone(self):
-        macedonian = accept(["https://waiting.example.com/"], country="MK")
-        self.login_as(self.al_analyst)
-        response = self.client.get(reverse("hotline:queue"))
-        self.assertNotContains(response, "waiting[.]example")
-        self.assertTrue(PendingReport.objects.filter(report=macedonian).exists())
-
-    def test_dashboard_counts_a_report_accepted_a_moment_ago(self):
-        accept(["https://waiting.example.com/"])
-        self.login_as(self.al_manager)
-        response = self.client.get(reverse("hotline:dashboard"))
-        self.assertEqual(response.context["figures"].items, 1)
-
-
 @skipUnless(connection.vendor == "postgresql", "SQLite has no row locks to skip")
 class ParallelAttachTests(TransactionTestCase):
-    """Two attaching processes (the loop and an analyst's queue) never attach a report twice."""
+    """Two attaching processes (two loops, or the loop and a supervisor's "attach now") never attach a report twice."""
 
     def setUp(self):
         country = Country.objects.create(code="AL", name="Albania")

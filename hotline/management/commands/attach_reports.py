@@ -2,8 +2,10 @@
 
 Public submissions are stored with one statement and answered at once; this step gives each URL
 its item, timeline entry and audit entry, for many reports per transaction. Run it with --loop
-next to the task workers (scripts/run_demo.sh does). The pages that list a centre's items attach
-that centre's waiting reports themselves, so an analyst never misses one if the loop is down.
+next to the task workers (scripts/run_demo.sh, started by `make run`, does): **without it no public
+report reaches the queue**. The pages only read; when reports wait longer than
+HOTLINE_ATTACH_LAG_SECONDS, the queue says how many and since when (a supervisor may attach their
+centre's by hand) and /readyz reports "hotline.attaching" as lagging.
 """
 
 from __future__ import annotations
