@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import formats, timezone
+from django.utils.timesince import timesince
 
 from core import readiness
 from core.access import centres_with, has_perm
@@ -34,15 +35,22 @@ class Waiting:
     centre: object  # network.Centre
     count: int
     since: datetime  # receipt of the oldest waiting report
+    waited: timedelta  # how long the oldest has waited
     can_attach: bool  # the reader may attach them now (HotlinePerm.SUPERVISE at that centre)
+
+    @property
+    def waited_text(self) -> str:
+        """ "25 minutes", in the reader's language."""
+        return timesince(self.since, self.since + self.waited)
 
     @property
     def since_text(self) -> str:
         """The oldest report's receipt in the reader's time zone and language: "14:05" today, else with the date."""
         local = timezone.localtime(self.since)
+        time = formats.time_format(local, "H:i")  # 24-hour clock, as every language of the network writes it
         if local.date() == timezone.localdate():
-            return formats.time_format(local, "H:i")
-        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+            return time
+        return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {time}"
 
 
 def waiting_for(user, *, now: datetime | None = None) -> list[Waiting]:
@@ -53,7 +61,8 @@ def waiting_for(user, *, now: datetime | None = None) -> list[Waiting]:
     centres = {centre.pk: centre for centre in centres_with(user, HotlinePerm.VIEW)}
     if not centres:
         return []
-    cutoff = (now or timezone.now()) - lag_threshold()
+    now = now or timezone.now()
+    cutoff = now - lag_threshold()
     rows = (
         PendingReport.objects.filter(centre_id__in=list(centres))
         .values("centre_id")
@@ -66,6 +75,7 @@ def waiting_for(user, *, now: datetime | None = None) -> list[Waiting]:
             centre=centres[row["centre_id"]],
             count=row["count"],
             since=row["since"],
+            waited=max(now - row["since"], timedelta(0)),
             can_attach=has_perm(user, HotlinePerm.SUPERVISE, row["centre_id"]),
         )
         for row in sorted(rows, key=lambda row: row["since"])

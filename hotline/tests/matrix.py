@@ -41,6 +41,10 @@ def _al_item_hash(t) -> dict:
     return {**kwargs, "hash_id": item_hash.pk}
 
 
+def _al_centre(t) -> dict:
+    return {"centre_id": t.al_centre.pk}
+
+
 def _al_item_step(t) -> dict:
     return {**_al_item(t), "step": "claim"}
 
@@ -49,6 +53,17 @@ ROUTES = {
     # Staff pages
     "hotline:queue": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
     "hotline:dashboard": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *VIEWERS)),
+    # A supervisor attaches their own centre's waiting reports by hand (the loop stopped); never on GET.
+    "hotline:attach": (
+        Expect(everyone=NOT_ALLOWED, object_kwargs=_al_centre),
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users=each(redirect_to("hotline:queue"), "al_supervisor", "al_manager") | {"mk_manager": NOT_FOUND},
+            methods=("POST",),
+            object_kwargs=_al_centre,
+        ),
+    ),
     "hotline:item": Expect(
         signed_in=FORBIDDEN,
         anonymous=LOGIN,

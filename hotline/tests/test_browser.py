@@ -5,6 +5,7 @@ from django.test import Client
 
 from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
+from hotline import actions
 from hotline.models import Item, Report
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -46,6 +47,7 @@ class ReportAndAssessInBrowserTests(BrowserTestCase):
         page.get_by_role("button", name="Check").click()
         self.assertEqual(page.locator("#report-status").inner_text(), "Received")
 
+        actions.attach_pending()  # the attaching loop's turn (make run starts it)
         analyst = self.network["users"]["al_analyst"]
         staff = self.new_page()
         sign_in(self, staff, analyst)
