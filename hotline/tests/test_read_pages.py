@@ -132,7 +132,7 @@ class WaitingNoticeTests(SicnetTestCase):
         self.al_analyst.language = "sq"
         self.al_analyst.save(update_fields=["language"])
         response = self.notice(self.al_analyst)
-        self.assertContains(response, "raport i marrë që nga")
+        self.assertContains(response, "raportim i marrë që nga")
         self.assertNotContains(response, "waiting to be attached")
 
     def test_no_notice_while_the_oldest_report_is_younger_than_the_threshold(self):
