@@ -72,16 +72,16 @@ def notify(
         link = registry.target_url(target_type, target_id)
     users = list(recipients)
     notes = Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, event=event, target_type=target_type, target_id=target_id, link=link)
-            for u in users
-        ]
+        [Notification(recipient=u, event=event, target_type=target_type, target_id=target_id, link=link) for u in users]
     )
     _email(users, event, link)
     if centre_id is not None:
         default = {"type": target_type, "object": str(target_id) if target_id else None}
         webhooks.queue_event(
-            event, centre_id, payload=default if payload is None else payload, target_type=target_type,
+            event,
+            centre_id,
+            payload=default if payload is None else payload,
+            target_type=target_type,
             target_id=target_id,
         )
     return notes

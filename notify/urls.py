@@ -12,7 +12,9 @@ urlpatterns = [
     path("webhooks/<uuid:centre_id>/", views.webhooks, name="webhooks"),
     path("webhooks/<uuid:centre_id>/new/", views.webhook_new, name="webhook_new"),
     path("webhooks/<uuid:centre_id>/undelivered/", views.dead_letters, name="dead_letters"),
-    path("webhooks/<uuid:centre_id>/undelivered/<uuid:delivery_id>/retry/", views.retry_delivery, name="retry_delivery"),
+    path(
+        "webhooks/<uuid:centre_id>/undelivered/<uuid:delivery_id>/retry/", views.retry_delivery, name="retry_delivery"
+    ),
     path("webhooks/<uuid:centre_id>/<uuid:endpoint_id>/", views.webhook_edit, name="webhook_edit"),
     path("webhooks/<uuid:centre_id>/<uuid:endpoint_id>/active/", views.webhook_active, name="webhook_active"),
     path("webhooks/<uuid:centre_id>/<uuid:endpoint_id>/rotate/", views.webhook_rotate, name="webhook_rotate"),

@@ -13,6 +13,7 @@ from unittest import mock
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from core.testing import SicnetTestCase
 from notify import webhooks
@@ -58,6 +59,8 @@ class Connections:
 class PinnedTests(SicnetTestCase):
     def setUp(self):
         register_test_events(self)
+        translation.activate("en")  # the stored category is read in the active language
+        self.addCleanup(translation.deactivate)
         self.receiver = Receiver(fail_every_other=False)
         self.addCleanup(self.receiver.close)
 
@@ -126,6 +129,8 @@ class TLSTests(SicnetTestCase):
 
     def setUp(self):
         register_test_events(self)
+        translation.activate("en")  # the stored category is read in the active language
+        self.addCleanup(translation.deactivate)
         directory = Path(tempfile.mkdtemp())
         cert, key = _certificate(directory, "hooks.example")
         server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -170,6 +175,8 @@ class SafeErrorTests(SicnetTestCase):
 
     def setUp(self):
         register_test_events(self)
+        translation.activate("en")  # the stored category is read in the active language
+        self.addCleanup(translation.deactivate)
 
     def attempt_to(self, url: str) -> WebhookDelivery:
         endpoint = WebhookEndpoint.objects.create(centre=self.mk_centre, url=url, secret=SECRET)
@@ -186,8 +193,11 @@ class SafeErrorTests(SicnetTestCase):
 
     def test_refused(self):
         port = self.closed_port()
-        with mock.patch("socket.getaddrinfo", FakeDNS("internal.example", "10.0.0.7")), mock.patch(
-            "socket.create_connection", side_effect=ConnectionRefusedError(111, f"refused by 10.0.0.7:{port}")
+        with (
+            mock.patch("socket.getaddrinfo", FakeDNS("internal.example", "10.0.0.7")),
+            mock.patch(
+                "socket.create_connection", side_effect=ConnectionRefusedError(111, f"refused by 10.0.0.7:{port}")
+            ),
         ):
             delivery = self.attempt_to(f"http://internal.example:{port}/")
         self.assertEqual((delivery.error, delivery.error_status), (DeliveryError.REFUSED, None))

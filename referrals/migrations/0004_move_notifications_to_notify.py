@@ -118,7 +118,8 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
-    """Copy back what referrals can hold; notify's rows stay (its own migrations remove them)."""
+    """Copy back what referrals can hold, and remove it from notify (so forward again copies it
+    once); notify keeps the notifications about other apps' records."""
     new = {name: apps.get_model("referrals", name) for name in ("Notification", "NotificationPreference")}
     new.update({name: apps.get_model("referrals", name) for name in ("WebhookEndpoint", "WebhookDelivery")})
     old = {name: apps.get_model("notify", name) for name in new}
@@ -158,6 +159,9 @@ def backward(apps, schema_editor):
         "events": r.events,
     })
     _copy(old["WebhookDelivery"], new["WebhookDelivery"], delivery)
+    old["Notification"].objects.filter(target_type=REFERRAL).delete()
+    old["NotificationPreference"].objects.all().delete()
+    old["WebhookEndpoint"].objects.all().delete()  # and their deliveries
 
 
 class Migration(migrations.Migration):
@@ -169,28 +173,17 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(forward, backward),
-        migrations.RemoveField(
-            model_name='notificationpreference',
-            name='user',
+        # Deleted whole (no RemoveField first), so that going back recreates them with their indexes.
+        migrations.DeleteModel(
+            name='WebhookDelivery',
         ),
-        migrations.RemoveField(
-            model_name='webhookdelivery',
-            name='endpoint',
-        ),
-        migrations.RemoveField(
-            model_name='webhookendpoint',
-            name='centre',
+        migrations.DeleteModel(
+            name='WebhookEndpoint',
         ),
         migrations.DeleteModel(
             name='Notification',
         ),
         migrations.DeleteModel(
             name='NotificationPreference',
-        ),
-        migrations.DeleteModel(
-            name='WebhookDelivery',
-        ),
-        migrations.DeleteModel(
-            name='WebhookEndpoint',
         ),
     ]

@@ -5,8 +5,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from helpline.tests import fixtures as helpline_fixtures
-from referrals import actions
 from notify.models import Notification
+from referrals import actions
 from referrals.models import Referral, Status
 from referrals.tests import fixtures
 

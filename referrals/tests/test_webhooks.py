@@ -48,7 +48,9 @@ class ReferralWebhookTests(SicnetTestCase):
         self.assertNotIn("please", str([r["body"] for r in receiver.requests]))  # no packet content
         first = next(r["body"] for r in receiver.requests if r["body"]["event"] == "sent")
         self.assertEqual(set(first), {"id", "event", "referral", "kind", "service", "status", "at"})
-        self.assertEqual((first["referral"], first["kind"], first["status"]), (str(referral.pk), "hotline_item", "sent"))
+        self.assertEqual(
+            (first["referral"], first["kind"], first["status"]), (str(referral.pk), "hotline_item", "sent")
+        )
         delivery = WebhookDelivery.objects.get(event="revoked")
         self.assertEqual((delivery.target_type, delivery.target_id), ("referrals.referral", referral.pk))
 
