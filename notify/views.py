@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import access_centre, access_object, permission_required
-from core.permissions import Perm
+from network.permissions import NetworkPerm
 from notify import actions, forms, queries
 from notify.models import WebhookEndpoint
 
-MANAGE = Perm.CENTRE_MANAGE
+MANAGE = NetworkPerm.CENTRE_MANAGE
 
 
 # --- A user's notifications ------------------------------------------------------------------------

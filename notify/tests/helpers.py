@@ -1,19 +1,17 @@
-"""Shared helpers of notify's tests: a test event, a local receiver, the worker, a clock."""
+"""Shared helpers of notify's tests: test events of a pretend app, a local receiver."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
 import threading
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
-from django.core.management import call_command
 from django.test import override_settings
 
+from core.testing import clock, run_worker  # noqa: F401 - the tests import them from here too
 from notify import registry
 from notify.actions import notify
 
@@ -47,19 +45,6 @@ def ping(centre, recipients=(), event: str = PING, **payload):
     return notify(
         event, recipients=recipients, target=(TARGET, uuid.uuid4()), centre_id=centre.pk, payload=payload or None
     )
-
-
-def run_worker() -> None:
-    """Run the queued tasks once. The worker would close the test's connection: keep it."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
-
-
-@contextlib.contextmanager
-def clock(moment: datetime):
-    """Every ``timezone.now()`` answers ``moment``."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield moment
 
 
 class Receiver:

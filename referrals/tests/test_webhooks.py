@@ -19,7 +19,6 @@ from referrals.models import Event
 from referrals.tests import fixtures
 
 
-
 def drain() -> None:
     moment = timezone.now()
     for _step in range(12):
