@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from audit.actions import record
 from core.access import has_perm, users_with
-from core.tasks import send_email
 from helpline.permissions import HelplinePerm
 from hotline.permissions import HotlinePerm
-from referrals import packets, webhooks
+from notify.actions import notify
+from notify.models import Notification
+from referrals import packets
 from referrals.models import (
     REVOCABLE_STATUSES,
     SERVICE_ACT_PERMISSION,
@@ -31,14 +29,11 @@ from referrals.models import (
     ExternalTarget,
     Kind,
     Message,
-    Notification,
-    NotificationPreference,
     Outcome,
     Referral,
     ReferralSettings,
     Service,
     Status,
-    WebhookEndpoint,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,47 +68,22 @@ def _staff(centre_id, code: str):
 
 
 def _notify(referral: Referral, event: str, centre_id, *, code: str | None = None) -> list[Notification]:
-    """Notify the staff of ``centre_id`` who work the referral's service; e-mail through the queue."""
+    """Notify the staff of ``centre_id`` who work the referral's service, and the centre's systems."""
     if centre_id is None:
         return []
     code = code or SERVICE_ACT_PERMISSION[referral.service]
-    users = _staff(centre_id, code)
-    notes = Notification.objects.bulk_create([Notification(recipient=u, event=event, referral=referral) for u in users])
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    no_email = set(NotificationPreference.objects.filter(user__in=users, email=False).values_list("user_id", flat=True))
-    for user in users:
-        if not user.email or user.pk in no_email:
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = str(Event(event).label)
-            # Links and references only, never packet content.
-            body = _("%(event)s.\n\nOpen it in SICNet: %(url)s") % {
-                "event": subject,
-                "url": f"{base}/referrals/{referral.pk}/",
-            }
-        send_email.enqueue(subject=f"SICNet: {subject}", body=body, to=[user.email])
-    webhooks.queue_event(referral, event, centre_id)
-    return notes
-
-
-@transaction.atomic
-def mark_read(notification: Notification, *, by) -> None:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at", "updated_at"])
-
-
-@transaction.atomic
-def set_email_preference(*, by, email: bool) -> None:
-    NotificationPreference.objects.update_or_create(user=by, defaults={"email": email})
-    record("referrals.email_preference_set", actor=by, obj=by, changes={"email": email})
-
-
-@transaction.atomic
-def mark_all_read(*, by) -> int:
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
-        read_at=timezone.now(), updated_at=timezone.now()
+    return notify(
+        event,
+        recipients=_staff(centre_id, code),
+        about=referral,  # links to the referral's page (registered in apps.py)
+        centre_id=centre_id,
+        payload=_webhook_payload(referral),
     )
+
+
+def _webhook_payload(referral: Referral) -> dict:
+    """What a centre's system receives about a referral: ids, kinds and states, never its packet."""
+    return {"referral": str(referral.pk), "kind": referral.kind, "service": referral.service, "status": referral.status}
 
 
 # --- Sending ---------------------------------------------------------------------------------------
@@ -497,110 +467,6 @@ def _remind_one(pk, now) -> str | None:
     _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
     _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
     return "escalated"
-
-
-# --- Webhooks --------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def retry_delivery(delivery, *, by):
-    """A manager sends a dead-lettered event again (same idempotency key)."""
-    from referrals.models import DeliveryStatus
-    from referrals.tasks import deliver_webhook
-
-    if delivery.status != DeliveryStatus.DEAD:
-        raise StateConflict(WRONG_STATE)
-    delivery.status, delivery.attempts, delivery.due_at = DeliveryStatus.PENDING, 0, timezone.now()
-    delivery.save(update_fields=["status", "attempts", "due_at", "updated_at"])
-    record("referrals.webhook_retried", actor=by, centre_id=delivery.endpoint.centre_id, obj=delivery)
-    deliver_webhook.enqueue(delivery_id=str(delivery.pk))
-    return delivery
-
-
-MAX_ENDPOINTS = 5
-TOO_MANY_ENDPOINTS = gettext_lazy("A centre can have at most 5 webhook endpoints.")
-UNKNOWN_EVENT = gettext_lazy("Choose events from the list.")
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _check_endpoint(url: str, events: list[str]) -> None:
-    reason = webhooks.check_url(url)
-    if reason is not None:
-        raise ReferralError(reason)
-    if not set(events) <= set(Event.values):
-        raise ReferralError(UNKNOWN_EVENT)
-
-
-def _where(url: str) -> str:
-    """The host of an endpoint for the audit log: a query string may carry the receiver's token."""
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname or ""
-
-
-@transaction.atomic
-def create_endpoint(centre, *, by, url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
-    """A new endpoint with a new signing secret; the secret is returned to be shown once."""
-    url = url.strip()
-    _check_endpoint(url, events)
-    if WebhookEndpoint.objects.filter(centre=centre).count() >= MAX_ENDPOINTS:
-        raise ReferralError(TOO_MANY_ENDPOINTS)
-    secret = new_secret()
-    endpoint = WebhookEndpoint.objects.create(centre=centre, url=url, events=sorted(set(events)), secret=secret)
-    record(
-        "referrals.webhook_created",
-        actor=by,
-        centre_id=centre.pk,
-        obj=endpoint,
-        changes={"host": _where(url), "events": endpoint.events},
-    )
-    return endpoint, secret
-
-
-@transaction.atomic
-def update_endpoint(endpoint: WebhookEndpoint, *, by, url: str, events: list[str]) -> WebhookEndpoint:
-    url = url.strip()
-    _check_endpoint(url, events)
-    endpoint.url, endpoint.events = url, sorted(set(events))
-    endpoint.save(update_fields=["url", "events", "updated_at"])
-    record(
-        "referrals.webhook_changed",
-        actor=by,
-        centre_id=endpoint.centre_id,
-        obj=endpoint,
-        changes={"host": _where(url), "events": endpoint.events},
-    )
-    return endpoint
-
-
-@transaction.atomic
-def set_endpoint_active(endpoint: WebhookEndpoint, *, by, active: bool) -> WebhookEndpoint:
-    """Disable (events are no longer queued for it, queued ones are dead-lettered) or enable again."""
-    if active and not endpoint.is_active:
-        # It may have been saved under laxer rules; it must pass today's before it is called again.
-        _check_endpoint(endpoint.url, endpoint.events)
-    endpoint.is_active = active
-    endpoint.save(update_fields=["is_active", "updated_at"])
-    record(
-        "referrals.webhook_enabled" if active else "referrals.webhook_disabled",
-        actor=by,
-        centre_id=endpoint.centre_id,
-        obj=endpoint,
-    )
-    return endpoint
-
-
-@transaction.atomic
-def rotate_secret(endpoint: WebhookEndpoint, *, by) -> str:
-    """A new signing secret, returned to be shown once; deliveries from now on are signed with it."""
-    secret = new_secret()
-    endpoint.secret = secret
-    endpoint.save(update_fields=["secret", "updated_at"])
-    record("referrals.webhook_secret_rotated", actor=by, centre_id=endpoint.centre_id, obj=endpoint)
-    return secret
 
 
 ACK_HOURS_MAX = 24 * 30

@@ -26,6 +26,7 @@ from helpline.models import Case
 from helpline.permissions import HelplinePerm
 from hotline.models import Item
 from hotline.permissions import HotlinePerm
+from notify.queries import unread_count
 from referrals import actions, queries
 from referrals.forms import TEXT_MAX_LENGTH, ExternalForm, SendCaseForm, SendItemForm
 from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral, Service
@@ -159,7 +160,7 @@ def list_referrals(
 
 @router.get("/referrals/notifications/unread", response=UnreadOut, auth=staff(), url_name="referrals_unread")
 def unread(request: HttpRequest):
-    return {"unread": queries.unread_count(request.user)}
+    return {"unread": unread_count(request.user)}
 
 
 @router.get(

@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Centre
-from referrals import webhooks
 from referrals.actions import ACK_HOURS_MAX, ACT_HOURS_MAX, BAD_DEADLINES
-from referrals.models import Event, ExternalTarget, Outcome
+from referrals.models import ExternalTarget, Outcome
 
 TEXT_MAX_LENGTH = 10_000  # a reason, an outcome note or a message (the API has the same limit)
 
@@ -98,22 +97,6 @@ class InformationRequestForm(forms.Form):
         if service and sender and sender.pk not in self.senders.get(service, set()):
             self.add_error("sender", _("You do not work this service at that centre."))
         return data
-
-
-class WebhookEndpointForm(forms.Form):
-    url = forms.URLField(
-        label=_("Address of your centre's system"),
-        max_length=webhooks.URL_MAX_LENGTH,
-        assume_scheme="https",
-        help_text=_("An https:// address. Events are sent there as JSON signed with the secret shown once."),
-    )
-    events = forms.MultipleChoiceField(
-        label=_("Events"),
-        choices=Event.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every event."),
-    )
 
 
 class DeadlinesForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Models of the referrals app: cross-border referrals, their messages and in-app notifications."""
+"""Models of the referrals app: cross-border referrals and their messages.
+
+Their notifications, e-mails and webhooks are notify's (the events are ``Event`` below, registered
+in ``apps.py``)."""
 
 from __future__ import annotations
 
@@ -197,6 +200,9 @@ class Message(BaseModel):
 
 
 class Event(models.TextChoices):
+    """What referrals tell people and centres' systems about (notify events; the values are the
+    names centres' systems already receive, kept as they were)."""
+
     SENT = "sent", _("A referral was sent to your centre")
     ACKNOWLEDGED = "acknowledged", _("Your referral was acknowledged")
     ACCEPTED = "accepted", _("Your referral was accepted")
@@ -207,109 +213,3 @@ class Event(models.TextChoices):
     MESSAGE = "message", _("A new message on a referral")
     REMINDER = "reminder", _("A referral to your centre is overdue")
     ESCALATION = "escalation", _("A referral is overdue: supervisors alerted")
-
-
-class Notification(BaseModel):
-    """An in-application notification for one user; it carries no case content."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
-    )
-    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
-    referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("referral")
-    )
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="ref_notif_unread")]
-
-    def __str__(self) -> str:
-        return self.get_event_display()
-
-
-class WebhookEndpoint(BaseModel):
-    """A centre's own system that receives referral events as signed JSON."""
-
-    centre = models.ForeignKey(
-        "network.Centre", on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("centre")
-    )
-    url = models.URLField(_("URL"), max_length=500)
-    secret = EncryptedTextField(_("signing secret"))
-    is_active = models.BooleanField(_("active"), default=True)
-    # Event values the centre's system wants; empty means every event.
-    events = models.JSONField(_("events"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook endpoint")
-        verbose_name_plural = _("webhook endpoints")
-
-    def __str__(self) -> str:
-        return self.url
-
-    def wants(self, event: str) -> bool:
-        return not self.events or event in self.events
-
-    @property
-    def event_labels(self) -> list[str]:
-        return [str(Event(e).label) for e in self.events if e in Event.values]
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
-    DEAD = "dead", _("Failed: in the dead-letter list")
-
-
-class WebhookDelivery(BaseModel):
-    """One event for one endpoint; its id is the idempotency key the receiver de-duplicates on."""
-
-    endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
-    )
-    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
-    payload = models.JSONField(_("payload"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
-    # When a worker should next be busy with it: the queued try's time, or the end of the lease an
-    # attempt in progress holds. A pending delivery long past it lost its worker: the sweep
-    # (webhooks.requeue_stalled) queues it again.
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
-        indexes = [
-            models.Index(fields=["endpoint", "status"], name="ref_delivery_status"),
-            models.Index(fields=["status", "due_at"], name="ref_delivery_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event} · {self.get_status_display()}"
-
-
-class NotificationPreference(BaseModel):
-    """Whether a user also wants referral notifications by e-mail (yes unless they said no)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="referral_preferences",
-        verbose_name=_("user"),
-    )
-    email = models.BooleanField(_("send me an e-mail too"), default=True)
-
-    class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
-
-    def __str__(self) -> str:
-        return str(self.user)

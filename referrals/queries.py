@@ -1,4 +1,4 @@
-"""Reads of referrals: lists per side, the side a user acts for, unread notifications, network figures."""
+"""Reads of referrals: lists per side, the side a user acts for, network figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from statistics import median
 from django.db.models import QuerySet
 
 from core.access import has_perm
-from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Notification, Referral
+from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Referral
 
 
 def incoming(user) -> QuerySet:
@@ -35,13 +35,6 @@ def reader_centre_id(user, referral: Referral):
     if referral.receiver_id is not None and has_perm(user, code, referral.receiver_id):
         return referral.receiver_id
     return referral.sender_id
-
-
-def unread_count(user) -> int:
-    """Unread in-application notifications of the user (for the page header)."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def network_figures() -> list[dict]:

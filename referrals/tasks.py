@@ -8,8 +8,9 @@ from referrals import actions
 @task()
 def check_deadlines() -> dict:
     """Remind receivers of overdue referrals, then alert both centres' supervisors; queue again
-    the webhook deliveries whose worker was lost."""
-    from referrals import webhooks
+    the webhook deliveries whose worker was lost (notify's sweep, so the cron line that runs this
+    check keeps doing it)."""
+    from notify import webhooks
 
     reminded, escalated = actions.remind_overdue()
     return {"reminded": reminded, "escalated": escalated, "requeued": webhooks.requeue_stalled()}
@@ -17,7 +18,7 @@ def check_deadlines() -> dict:
 
 @task()
 def deliver_webhook(*, delivery_id: str) -> str:
-    """Deliver one webhook event (retries queue themselves with back-off)."""
-    from referrals import webhooks
+    """Deliveries queued before webhooks moved to notify still name this task: run notify's."""
+    from notify import webhooks
 
     return webhooks.attempt(delivery_id)

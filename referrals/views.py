@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,18 +22,14 @@ from helpline.permissions import HelplinePerm
 from hotline.models import Item
 from hotline.permissions import HotlinePerm
 from network.permissions import NetworkPerm
+from notify import queries as notify_queries
 from referrals import actions, forms, packets, queries
 from referrals.models import (
     SERVICE_ACT_PERMISSION,
     SERVICE_PERMISSION,
-    DeliveryStatus,
-    Notification,
-    NotificationPreference,
     Referral,
     ReferralSettings,
     Service,
-    WebhookDelivery,
-    WebhookEndpoint,
 )
 
 # Seeing referrals of some service somewhere, and working one (taking steps, sending).
@@ -199,67 +194,6 @@ def network(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/network.html", {"rows": queries.network_figures()})
 
 
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(recipient=request.user).select_related("referral")[:100]
-    preference = NotificationPreference.objects.filter(user=request.user).first()
-    # The unread count is the page header's (referrals.context_processors): all of them.
-    context = {"notifications": items, "email_on": preference is None or preference.email}
-    return render(request, "referrals/notifications.html", context)
-
-
-@require_POST
-@login_required
-def email_preference(request: HttpRequest) -> HttpResponse:
-    actions.set_email_preference(by=request.user, email=request.POST.get("email") == "on")
-    messages.success(request, _("Saved."))
-    return redirect("referrals:notifications")
-
-
-@require_POST
-@login_required
-def notification_read(request: HttpRequest, notification_id) -> HttpResponse:
-    notification = access_object(Notification.objects.filter(recipient=request.user), pk=notification_id)
-    actions.mark_read(notification, by=request.user)
-    if notification.referral_id:
-        return redirect("referrals:detail", referral_id=notification.referral_id)
-    return redirect("referrals:notifications")
-
-
-@require_POST
-@login_required
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    actions.mark_all_read(by=request.user)
-    return redirect("referrals:notifications")
-
-
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def dead_letters(request: HttpRequest, centre_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    deliveries = list(
-        WebhookDelivery.objects.filter(endpoint__centre=centre, status=DeliveryStatus.DEAD).select_related("endpoint")[
-            :200
-        ]
-    )
-    return render(request, "referrals/dead_letters.html", {"centre": centre, "deliveries": deliveries})
-
-
-@require_POST
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def retry_delivery(request: HttpRequest, centre_id, delivery_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    delivery = access_object(
-        WebhookDelivery.objects.filter(endpoint__centre=centre).select_related("endpoint"), pk=delivery_id
-    )
-    try:
-        actions.retry_delivery(delivery, by=request.user)
-    except actions.ReferralError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Queued again."))
-    return redirect("referrals:dead_letters", centre_id=centre.pk)
-
-
 @permission_required(*ACT_CODES)
 def information_request(request: HttpRequest) -> HttpResponse:
     senders = {
@@ -286,11 +220,7 @@ def information_request(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/information_request.html", {"form": form}, status=status)
 
 
-# --- A centre's referral settings: deadlines and webhook endpoints (managers) ------------------------
-
-
-def _endpoint(centre, endpoint_id) -> WebhookEndpoint:
-    return access_object(WebhookEndpoint.objects.filter(centre=centre), pk=endpoint_id)
+# --- A centre's referral settings: deadlines (managers) -------------------------------------------
 
 
 @permission_required(NetworkPerm.CENTRE_MANAGE)
@@ -310,73 +240,9 @@ def centre_settings(request: HttpRequest, centre_id) -> HttpResponse:
     context = {
         "centre": centre,
         "form": form,
-        "endpoints": list(WebhookEndpoint.objects.filter(centre=centre).order_by("created_at")),
-        "dead_count": WebhookDelivery.objects.filter(endpoint__centre=centre, status=DeliveryStatus.DEAD).count(),
+        # The centre's webhook endpoints are notify's pages (events of every app); linked from here.
+        "endpoint_count": notify_queries.endpoints_of(centre).count(),
+        "dead_count": notify_queries.dead_letters_of(centre).count(),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "referrals/centre_settings.html", context, status=status)
-
-
-def _secret_page(request: HttpRequest, endpoint: WebhookEndpoint, secret: str) -> HttpResponse:
-    """The signing secret, shown this once: it is stored encrypted and never displayed again."""
-    return render(
-        request, "referrals/webhook_secret.html", {"centre": endpoint.centre, "endpoint": endpoint, "secret": secret}
-    )
-
-
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def webhook_new(request: HttpRequest, centre_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    form = forms.WebhookEndpointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            endpoint, secret = actions.create_endpoint(centre, by=request.user, **form.cleaned_data)
-        except actions.ReferralError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return _secret_page(request, endpoint, secret)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/webhook_form.html", {"centre": centre, "form": form}, status=status)
-
-
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def webhook_edit(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    endpoint = _endpoint(centre, endpoint_id)
-    initial = {"url": endpoint.url, "events": endpoint.events}
-    form = forms.WebhookEndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_endpoint(endpoint, by=request.user, **form.cleaned_data)
-        except actions.ReferralError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("referrals:centre_settings", centre_id=centre.pk)
-    status = 400 if request.method == "POST" else 200
-    context = {"centre": centre, "form": form, "endpoint": endpoint}
-    return render(request, "referrals/webhook_form.html", context, status=status)
-
-
-@require_POST
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def webhook_active(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    endpoint = _endpoint(centre, endpoint_id)
-    active = request.POST.get("active") == "1"
-    try:
-        actions.set_endpoint_active(endpoint, by=request.user, active=active)
-    except actions.ReferralError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Endpoint enabled.") if active else _("Endpoint disabled."))
-    return redirect("referrals:centre_settings", centre_id=centre.pk)
-
-
-@require_POST
-@permission_required(NetworkPerm.CENTRE_MANAGE)
-def webhook_rotate(request: HttpRequest, centre_id, endpoint_id) -> HttpResponse:
-    centre = access_centre(request.user, centre_id, NetworkPerm.CENTRE_MANAGE)
-    endpoint = _endpoint(centre, endpoint_id)
-    secret = actions.rotate_secret(endpoint, by=request.user)
-    return _secret_page(request, endpoint, secret)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "accounts",
     "network",
     "audit",
+    "notify",
     "hashes",
     "hotline",
     "helpline",
@@ -125,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.shell",
-                "referrals.context_processors.unread_notifications",
+                "notify.context_processors.unread_notifications",
             ],
         },
     },
@@ -211,9 +212,12 @@ HOTLINE_ATTACH_LAG_SECONDS = int(env("HOTLINE_ATTACH_LAG_SECONDS", "120"))
 # Files an analyst hashes are read in memory only, up to this size.
 HASHES_MAX_UPLOAD_BYTES = int(env("HASHES_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
 # Webhook addresses: https to public addresses only, unless these allow it. Unset (None), they
-# follow DEBUG as it is when the address is checked (tests run with DEBUG off).
-REFERRALS_WEBHOOK_ALLOW_HTTP = env_bool("REFERRALS_WEBHOOK_ALLOW_HTTP", None)
-REFERRALS_WEBHOOK_ALLOW_PRIVATE = env_bool("REFERRALS_WEBHOOK_ALLOW_PRIVATE", None)
+# follow DEBUG as it is when the address is checked (tests run with DEBUG off). The former names
+# REFERRALS_WEBHOOK_ALLOW_* are still read when the new ones are unset.
+NOTIFY_WEBHOOK_ALLOW_HTTP = env_bool("NOTIFY_WEBHOOK_ALLOW_HTTP", env_bool("REFERRALS_WEBHOOK_ALLOW_HTTP", None))
+NOTIFY_WEBHOOK_ALLOW_PRIVATE = env_bool(
+    "NOTIFY_WEBHOOK_ALLOW_PRIVATE", env_bool("REFERRALS_WEBHOOK_ALLOW_PRIVATE", None)
+)
 # PDQ: a match is a Hamming distance of at most this many bits (31 is the PDQ standard; the
 # in-memory index answers up to 31, beyond it every entry is compared).
 HASHES_PDQ_MAX_DISTANCE = int(env("HASHES_PDQ_MAX_DISTANCE", "31"))

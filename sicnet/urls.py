@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("network/", include("network.urls")),
     path("audit/", include("audit.urls")),
+    path("notify/", include("notify.urls")),
     path("hotline/", include("hotline.urls")),
     path("helpline/", include("helpline.urls")),
     path("referrals/", include("referrals.urls")),

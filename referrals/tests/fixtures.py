@@ -69,6 +69,6 @@ def rs_to_al_request(t):
 
 def al_endpoint(t, url: str = "https://hooks.al.example/referrals"):
     """A webhook endpoint of Albania's centre (saved directly: no address check)."""
-    from referrals.models import WebhookEndpoint
+    from notify.models import WebhookEndpoint
 
     return WebhookEndpoint.objects.create(centre=t.al_centre, url=url, secret="old-secret")

@@ -44,38 +44,11 @@ def _case(t) -> dict:
     return {"case_id": helpline_fixtures.al_case(t).pk}
 
 
-def _notification(t) -> dict:
-    from referrals.models import Notification
-
-    referral = fixtures.al_hotline_referral(t)
-    note = Notification.objects.create(recipient=t.al_analyst, event="sent", referral=referral)
-    return {"notification_id": note.pk}
-
-
 ROUTES = {
     "referrals:incoming": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *STAFF)),
     "referrals:information_request": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *WORKERS)),
     "referrals:outgoing": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *STAFF)),
     "referrals:network": Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, "coordinator")),
-    "referrals:notifications": Expect(signed_in=OK, anonymous=LOGIN),
-    "referrals:email_preference": (
-        Expect(everyone=NOT_ALLOWED),
-        Expect(signed_in=redirect_to("referrals:notifications"), anonymous=LOGIN, methods=("POST",)),
-    ),
-    "referrals:notifications_read_all": (
-        Expect(everyone=NOT_ALLOWED),
-        Expect(signed_in=redirect_to("referrals:notifications"), anonymous=LOGIN, methods=("POST",)),
-    ),
-    "referrals:notification_read": (
-        Expect(everyone=NOT_ALLOWED, object_kwargs=_notification),
-        Expect(
-            signed_in=NOT_FOUND,
-            anonymous=LOGIN,
-            users=each(redirect_to("referrals:detail"), "al_analyst"),
-            methods=("POST",),
-            object_kwargs=_notification,
-        ),
-    ),
     "referrals:detail": Expect(
         signed_in=FORBIDDEN,
         anonymous=LOGIN,
@@ -186,36 +159,6 @@ def _al_centre(t) -> dict:
     return {"centre_id": t.al_centre.pk}
 
 
-def _al_dead_delivery(t) -> dict:
-    from referrals.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-
-    endpoint = WebhookEndpoint.objects.create(centre=t.al_centre, url="http://127.0.0.1:9/", secret="x")
-    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="sent", status=DeliveryStatus.DEAD)
-    return {"centre_id": t.al_centre.pk, "delivery_id": delivery.pk}
-
-
-ROUTES["referrals:dead_letters"] = Expect(
-    signed_in=FORBIDDEN,
-    anonymous=LOGIN,
-    users={**each(OK, "al_manager"), "mk_manager": NOT_FOUND},
-    object_kwargs=_al_centre,
-)
-ROUTES["referrals:retry_delivery"] = (
-    Expect(everyone=NOT_ALLOWED, object_kwargs=_al_dead_delivery),
-    Expect(
-        signed_in=FORBIDDEN,
-        anonymous=LOGIN,
-        users={**each(redirect_to("referrals:dead_letters"), "al_manager"), "mk_manager": NOT_FOUND},
-        methods=("POST",),
-        object_kwargs=_al_dead_delivery,
-    ),
-)
-
-
-def _al_endpoint(t) -> dict:
-    return {"centre_id": t.al_centre.pk, "endpoint_id": fixtures.al_endpoint(t).pk}
-
-
 def _manager_only(outcome, **options) -> Expect:
     return Expect(
         signed_in=FORBIDDEN, anonymous=LOGIN, users={"al_manager": outcome, "mk_manager": NOT_FOUND}, **options
@@ -227,24 +170,6 @@ ROUTES["referrals:centre_settings"] = (
     # An empty form: shown again with its errors.
     _manager_only(BAD_REQUEST, methods=("POST",), object_kwargs=_al_centre),
 )
-ROUTES["referrals:webhook_new"] = (
-    _manager_only(OK, object_kwargs=_al_centre),
-    _manager_only(BAD_REQUEST, methods=("POST",), object_kwargs=_al_centre),
-)
-ROUTES["referrals:webhook_edit"] = (
-    _manager_only(OK, object_kwargs=_al_endpoint),
-    _manager_only(BAD_REQUEST, methods=("POST",), object_kwargs=_al_endpoint),
-)
-ROUTES["referrals:webhook_active"] = (
-    Expect(everyone=NOT_ALLOWED, object_kwargs=_al_endpoint),
-    _manager_only(redirect_to("referrals:centre_settings"), methods=("POST",), object_kwargs=_al_endpoint),
-)
-ROUTES["referrals:webhook_rotate"] = (
-    Expect(everyone=NOT_ALLOWED, object_kwargs=_al_endpoint),
-    # The new secret is shown once, on the answer to the POST itself.
-    _manager_only(OK, methods=("POST",), object_kwargs=_al_endpoint),
-)
-
 # Sending through the API: the body "{}" names no receiver (or target): 400 with the form's errors.
 API.update(
     {

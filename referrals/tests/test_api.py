@@ -6,8 +6,9 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Event, Message, Notification, Referral, Status
+from referrals.models import Event, Message, Referral, Status
 from referrals.tests import fixtures
 
 

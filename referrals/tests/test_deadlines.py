@@ -8,8 +8,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.testing import SicnetTestCase, clock, run_worker
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Event, Notification, ReferralSettings
+from referrals.models import Event, ReferralSettings
 from referrals.tests import fixtures
 
 

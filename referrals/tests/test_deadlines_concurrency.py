@@ -12,8 +12,9 @@ from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 
 from core.testing import build_test_network, clock
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Event, Notification, Referral
+from referrals.models import Event, Referral
 from referrals.tests import fixtures
 
 
@@ -59,4 +60,4 @@ class SkipLockedTests(TransactionTestCase):
         with clock(held.sent_at + timedelta(hours=26)):
             self.assertEqual(actions.remind_overdue(), (1, 0))
             self.assertEqual(actions.remind_overdue(), (0, 0))
-        self.assertEqual(Notification.objects.filter(event=Event.REMINDER, referral=held).count(), 1)
+        self.assertEqual(Notification.objects.filter(event=Event.REMINDER, target_id=held.pk).count(), 1)

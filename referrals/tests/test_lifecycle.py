@@ -1,12 +1,14 @@
 """The referral lifecycle, its audit entries, its notifications and the receiver's own record."""
 
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from hotline.models import Item, Report
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Event, Notification, Referral, Status
+from referrals.models import Event, Referral, Status
 from referrals.tests import fixtures
 
 
@@ -131,10 +133,10 @@ class LifecycleTests(SicnetTestCase):
 class EmailPreferenceTests(SicnetTestCase):
     def test_no_email_when_the_user_said_no_but_still_in_app(self):
         self.login_as(self.mk_analyst)
-        self.client.post("/referrals/notifications/email/", {})
+        self.client.post(reverse("notify:email_preference"), {})
         fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.assertFalse(DBTaskResult.objects.filter(task_path="core.tasks.send_email").exists())
         self.assertTrue(Notification.objects.filter(recipient=self.mk_analyst).exists())
-        self.client.post("/referrals/notifications/email/", {"email": "on"})
+        self.client.post(reverse("notify:email_preference"), {"email": "on"})
         fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.assertTrue(DBTaskResult.objects.filter(task_path="core.tasks.send_email").exists())

@@ -5,8 +5,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from helpline.tests import fixtures as helpline_fixtures
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Notification, Referral, Status
+from referrals.models import Referral, Status
 from referrals.tests import fixtures
 
 
@@ -121,15 +122,17 @@ class PageTests(SicnetTestCase):
     def test_notifications_list_and_mark_read(self):
         referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.login_as(self.mk_analyst)
-        response = self.client.get(reverse("referrals:notifications"))
+        response = self.client.get(reverse("notify:notifications"))
         self.assertContains(response, '<span class="badge" id="unread-count">1</span>')
+        self.assertContains(response, "A referral was sent to your centre")
         note = Notification.objects.get(recipient=self.mk_analyst)
-        response = self.client.post(reverse("referrals:notification_read", args=[note.pk]))
+        self.assertEqual((note.target_type, note.target_id), ("referrals.referral", referral.pk))
+        response = self.client.post(reverse("notify:notification_read", args=[note.pk]))
         self.assertRedirects(response, reverse("referrals:detail", args=[referral.pk]))
         note.refresh_from_db()
         self.assertIsNotNone(note.read_at)
         self.login_as(self.al_analyst)
-        self.assertEqual(self.client.post(reverse("referrals:notification_read", args=[note.pk])).status_code, 404)
+        self.assertEqual(self.client.post(reverse("notify:notification_read", args=[note.pk])).status_code, 404)
 
     def test_network_view_has_counts_and_no_content(self):
         referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
@@ -158,7 +161,7 @@ class LanguageTests(SicnetTestCase):
                 reverse("referrals:incoming"),
                 reverse("referrals:outgoing"),
                 reverse("referrals:detail", args=[referral.pk]),
-                reverse("referrals:notifications"),
+                reverse("notify:notifications"),
             ):
                 response = self.client.get(url)
                 self.assertContains(response, f'<html lang="{code}">', msg_prefix=f"{url} {code}")
@@ -183,33 +186,3 @@ class InformationRequestTests(SicnetTestCase):
         response = self.client.post(reverse("referrals:information_request"), data)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Referral.objects.exists())
-
-
-class UnreadCountTests(SicnetTestCase):
-    def test_unread_count_helper_and_context_processor(self):
-        from django.test import RequestFactory
-
-        from referrals.context_processors import unread_notifications
-        from referrals.queries import unread_count
-
-        fixtures.al_hotline_referral(self, receiver=self.mk_centre)
-        self.assertEqual(unread_count(self.mk_analyst), 1)
-        self.assertEqual(unread_count(self.al_analyst), 0)
-        request = RequestFactory().get("/")
-        request.user = self.mk_analyst
-        self.assertEqual(int(str(unread_notifications(request)["notifications_unread"])), 1)
-
-    def test_every_signed_in_page_shows_the_unread_count(self):
-        fixtures.al_hotline_referral(self, receiver=self.mk_centre)
-        self.login_as(self.mk_analyst)
-        response = self.client.get(reverse("core:dashboard"))
-        self.assertContains(response, "1 unread notification<")
-        self.assertContains(response, f'href="{reverse("referrals:notifications")}"')
-        self.client.post(reverse("referrals:notifications_read_all"))
-        self.assertContains(self.client.get(reverse("hotline:queue")), "0 unread notifications<")
-        self.login_as(self.al_analyst)
-        self.assertContains(self.client.get(reverse("core:dashboard")), "0 unread notifications<")
-
-    def test_anonymous_pages_have_no_count(self):
-        response = self.client.get(reverse("accounts:login"))
-        self.assertNotContains(response, "unread notification")

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from referrals.queries import unread_count
+from notify.queries import unread_count
 
 
 def unread_notifications(request) -> dict:
@@ -12,6 +12,6 @@ def unread_notifications(request) -> dict:
         return {}
     # Lazy: the query runs only when a template shows the count (pages without the header skip it).
     return {
-        "notifications_url": reverse("referrals:notifications"),
+        "notifications_url": reverse("notify:notifications"),
         "notifications_unread": SimpleLazyObject(lambda: unread_count(user)),
     }
