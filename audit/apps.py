@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self):
-        from audit import permissions
+        from audit import navigation, permissions
 
         permissions.register()
+        navigation.register()

@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from core import (
             checks,  # noqa: F401  (registers the system checks)
+            navigation,
             permissions,
         )
 
         permissions.register()
+        navigation.register()

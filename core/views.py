@@ -1,5 +1,6 @@
-"""Health probes and the staff dashboard."""
+"""Health probes and the staff dashboard (its widgets come from the apps, through core.registry)."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -7,8 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from core import readiness
-from core.access import memberships_of, permission_required, permissions_of
+from core.access import has_perm, memberships_of
 from core.permissions import Perm
+from core.registry import widgets_for
 
 
 @never_cache
@@ -55,8 +57,16 @@ def readyz(request):
     return JsonResponse(answer)
 
 
-@permission_required(Perm.DASHBOARD)
+@login_required
 def dashboard(request):
-    memberships = memberships_of(request.user)
-    context = {"memberships": memberships, "permissions": permissions_of(request.user)}
+    """The landing page after sign-in: the person's work, from the widgets of the apps they use.
+
+    Whoever holds no role lands on a page that says where to go instead of a 403: a platform
+    administrator (staff, no membership) is sent to the admin site, anyone else to their manager.
+    """
+    user = request.user
+    if not has_perm(user, Perm.DASHBOARD):
+        template = "core/platform_admin.html" if user.is_staff or user.is_superuser else "core/no_role.html"
+        return render(request, template)
+    context = {"memberships": memberships_of(user), "widgets": widgets_for(request)}
     return render(request, "core/dashboard.html", context)

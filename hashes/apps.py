@@ -7,6 +7,7 @@ class HashesConfig(AppConfig):
     verbose_name = _("Hash lists")
 
     def ready(self):
-        from hashes import permissions
+        from hashes import navigation, permissions
 
         permissions.register()
+        navigation.register()

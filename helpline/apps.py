@@ -7,6 +7,9 @@ class HelplineConfig(AppConfig):
     verbose_name = _("Helpline")
 
     def ready(self):
-        from helpline import permissions
+        from helpline import figures, navigation, permissions, widgets
 
         permissions.register()
+        navigation.register()
+        widgets.register()
+        figures.register()

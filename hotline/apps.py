@@ -8,7 +8,10 @@ class HotlineConfig(AppConfig):
 
     def ready(self):
         from core import readiness
-        from hotline import permissions, waiting
+        from hotline import figures, navigation, permissions, waiting, widgets
 
         permissions.register()
+        navigation.register()
+        widgets.register()
+        figures.register()
         readiness.register("hotline.attaching", waiting.attaching_lag)

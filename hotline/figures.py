@@ -7,12 +7,14 @@ Medians and shares are computed here so SQLite and PostgreSQL give the same answ
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from core.registry import register_figures
 from hotline.models import Item, Report
 from hotline.taxonomy import ILLEGAL_ASSESSMENTS, Flag
 
@@ -99,3 +101,32 @@ def centre_figures(centre_id, start: date, end: date) -> Figures:
         within = sum(1 for sent, gone in removal if gone and gone - sent <= timedelta(days=days))
         figures.removed_within[days] = within / len(removal) if removal else None
     return figures
+
+
+# --- The hotline's figures provider (core.registry), for the statistics app ---------------------
+
+FIGURES = (
+    ("reports", _("reports received")),
+    ("items", _("reported URLs received")),
+    ("assessed", _("URLs assessed")),
+    ("illegal", _("URLs assessed as illegal")),
+    ("new_content", _("illegal URLs showing new content")),
+    ("hosting_countries", _("illegal URLs by hosting country")),
+    ("receipt_to_assessment", _("median hours from receipt to assessment")),
+    ("assessment_to_notice", _("median hours from assessment to notice")),
+    ("assessment_to_law_enforcement", _("median hours from assessment to law enforcement")),
+    ("notice_to_removal", _("median hours from notice to removal")),
+    ("notices", _("notices sent")),
+    ("removed_within", _("share of notices followed by removal within 1, 3 and 7 days")),
+)
+
+
+def provide(centre_id, start: date, end: date) -> dict:
+    """``centre_figures`` as a plain dict (the provider contract: both dates included)."""
+    return asdict(centre_figures(centre_id, start, end))
+
+
+def register() -> None:
+    register_figures(
+        "hotline", provide, description=_("Reports and URLs received, assessed and removed"), figures=FIGURES
+    )

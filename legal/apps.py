@@ -7,6 +7,8 @@ class LegalConfig(AppConfig):
     verbose_name = _("Legal harmonisation")
 
     def ready(self):
-        from legal import permissions
+        from legal import navigation, permissions, widgets
 
         permissions.register()
+        navigation.register()
+        widgets.register()

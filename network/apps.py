@@ -7,6 +7,8 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from network import permissions
+        from network import navigation, permissions, widgets
 
         permissions.register()
+        navigation.register()
+        widgets.register()

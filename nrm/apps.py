@@ -7,6 +7,8 @@ class NrmConfig(AppConfig):
     verbose_name = _("National Response Model")
 
     def ready(self):
-        from nrm import permissions
+        from nrm import navigation, permissions, widgets
 
         permissions.register()
+        navigation.register()
+        widgets.register()

@@ -10,8 +10,11 @@ class ReferralsConfig(AppConfig):
         from django.urls import reverse
 
         from notify import registry
+        from referrals import navigation, widgets
         from referrals.models import Event
 
         # Notifications and webhooks of referrals; a notification opens the referral's page.
         registry.register_events(Event, app=self.label)
         registry.register_target("referrals.referral", lambda pk: reverse("referrals:detail", args=[pk]))
+        navigation.register()
+        widgets.register()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from core.registry import can_open
+
 register = template.Library()
 
 
@@ -29,3 +31,10 @@ def language_links(context) -> list[dict]:
 @register.simple_tag
 def local_language_name(code: str) -> str:
     return get_language_info(code)["name_local"]
+
+
+@register.filter
+def openable_by(url_name: str, user) -> bool:
+    """``{% if "app:name"|openable_by:user %}``: whether the view behind the URL name lets ``user``
+    in, read from its own permission check, so a page never links where its reader gets a 403."""
+    return can_open(user, url_name)

@@ -64,7 +64,7 @@ ROUTES: dict[str, Expect | tuple[Expect, ...] | Shadowed] = {
     # The API's own documents (its operations are in API below)
     "api:openapi-json": PUBLIC,
     # Staff pages
-    "core:dashboard": Expect(signed_in=OK, anonymous=LOGIN, users={"outsider": FORBIDDEN}),
+    "core:dashboard": Expect(signed_in=OK, anonymous=LOGIN),  # the outsider: a page saying whom to ask
     "network:directory": Expect(signed_in=OK, anonymous=LOGIN, users={"outsider": FORBIDDEN}),
     "network:centres": Expect(signed_in=OK, anonymous=LOGIN),
     "network:members": Expect(

@@ -230,4 +230,4 @@ class PermissionRequiredTests(AccessTestCase):
     def test_an_inactive_membership_is_403_on_a_real_page(self):
         Membership.objects.filter(user=self.al_analyst).update(is_active=False)
         self.login_as(self.al_analyst)
-        self.assertEqual(self.client.get("/dashboard/").status_code, 403)
+        self.assertEqual(self.client.get("/hotline/").status_code, 403)
