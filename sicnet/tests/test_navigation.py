@@ -20,7 +20,11 @@ from core.testing import CANONICAL_USERS
 from helpline import actions as helpline_actions
 from helpline.models import UrgentAlert
 from hotline import actions as hotline_actions
+from legal import actions as legal_actions
+from legal.models import Provision
 from network.testing import SicnetTestCase
+from nrm.models import Assessment, Status
+from nrm.queries import current_framework
 from referrals import actions as referral_actions
 
 # Never followed: signing out (a POST form anyway), the admin (its own permission model, tested
@@ -94,6 +98,12 @@ class NavigationData(SicnetTestCase):
         hotline_actions.trace_item(cls.al_item, by=cls.al_analyst, hosting_provider="Host", hosting_country="MK")
         cls.al_item.refresh_from_db()
         cls.referral = referral_actions.send_hotline_item(cls.al_item, by=cls.al_analyst, receiver=cls.mk_centre)
+        # Policy: Albania's NRM assessment submitted, a legal entry changed: both wait for validation.
+        albania = cls.network["countries"]["AL"]
+        cls.assessment = Assessment.objects.create(
+            country=albania, framework=current_framework(), period="2025", status=Status.SUBMITTED, submitted_at=now
+        )
+        legal_actions.update_entry(albania, Provision.objects.get(code="L08"), by=cls.al_manager, status="partial")
 
     def foreign_ids(self, name: str) -> set[str]:
         """Ids of records the user must never be linked to (another centre's)."""
