@@ -41,3 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("legal.public_urls")),
     prefix_default_language=True,
 )
+
+handler403 = "sicnet.errors.forbidden"
+handler404 = "sicnet.errors.not_found"
+handler500 = "sicnet.errors.server_error"
