@@ -103,7 +103,7 @@ class DashboardTests(SicnetTestCase):
         actions.log_quick_contact(centre=self.al_centre, by=self.al_counsellor, kind="silent", channel="chat")
         fixtures.al_alert(self)
         self.login_as(self.al_supervisor)
-        with self.assertNumQueries(13):  # with the unread notifications count in the header
+        with self.assertNumQueries(14):  # with the header's counts: unread notifications, urgent alerts
             response = self.client.get(DASHBOARD)
         context = response.context
         self.assertEqual(context["totals"], {"open": 2, "overdue": 1})
