@@ -1,6 +1,5 @@
 """The network's dashboard widget: a manager's pending invitations (people given a role at one of
-the manager's centres who have not signed in yet). Dead-letter webhooks are the notifications
-app's widget, registered by that app the same way."""
+the manager's centres who have not signed in yet). Dead-letter webhooks are notify's widget."""
 
 from __future__ import annotations
 

@@ -29,11 +29,11 @@ QUERIES = {
     "al_analyst": 12,
     "al_counsellor": 12,
     "al_supervisor": 19,
-    "al_manager": 14,
+    "al_manager": 15,
     "al_auditor": 7,
     "mk_analyst": 12,
     "mk_counsellor": 12,
-    "mk_manager": 14,
+    "mk_manager": 15,
     "mk_auditor": 7,
     "coordinator": 11,
     "state_viewer": 7,
@@ -104,6 +104,12 @@ class DashboardTests(NavigationData):
         self.assertNotIn("mk_counsellor@test.example", html)
         get_user_model().objects.filter(email__startswith="al_").update(last_login=timezone.now())
         self.assertIn("Everyone you invited has signed in.", self.dashboard(self.al_manager))
+
+    def test_a_manager_sees_the_webhook_deliveries_that_failed_for_good(self):
+        html = self.dashboard(self.al_manager)
+        self.assertIn("Albania SIC: 1 delivery in the dead-letter list", html)
+        self.assertIn(reverse("notify:dead_letters", args=[self.al_centre.pk]), html)
+        self.assertNotIn("dead-letter list", self.dashboard(self.mk_manager))
 
     def test_a_coordinator_sees_the_validations_waiting(self):
         html = self.dashboard(self.coordinator)

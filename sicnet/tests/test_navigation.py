@@ -23,6 +23,7 @@ from hotline import actions as hotline_actions
 from legal import actions as legal_actions
 from legal.models import Provision
 from network.testing import SicnetTestCase
+from notify.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from nrm.models import Assessment, Status
 from nrm.queries import current_framework
 from referrals import actions as referral_actions
@@ -104,6 +105,9 @@ class NavigationData(SicnetTestCase):
             country=albania, framework=current_framework(), period="2025", status=Status.SUBMITTED, submitted_at=now
         )
         legal_actions.update_entry(albania, Provision.objects.get(code="L08"), by=cls.al_manager, status="partial")
+        # A webhook delivery of Albania that failed for good.
+        endpoint = WebhookEndpoint.objects.create(centre=cls.al_centre, url="https://hooks.al.example/in", secret="x")
+        cls.dead = WebhookDelivery.objects.create(endpoint=endpoint, event="referral.sent", status=DeliveryStatus.DEAD)
 
     def foreign_ids(self, name: str) -> set[str]:
         """Ids of records the user must never be linked to (another centre's)."""
