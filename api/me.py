@@ -3,6 +3,7 @@
 from ninja import Router, Schema
 
 from core.access import memberships_of
+from core.api import errors
 from core.permissions import permissions_for_role
 
 router = Router(tags=["me"])
@@ -26,7 +27,7 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response=MeOut, url_name="me")
+@router.get("/me", response={200: MeOut, **errors(401)}, url_name="me")
 def me(request):
     user = request.user
     return {

@@ -1,11 +1,10 @@
-"""The REST API root: /api/v1/. Each app's api.py adds a router here."""
+"""The REST API root: /api/v1/. Each app's api.py adds a router here; core.api sets the convention."""
 
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import NinjaAPI, Schema
 
 from accounts.api_auth import staff
 from api.me import router as me_router
+from core import api as convention
 from hashes.api import router as hashes_router
 from helpline.api import router as helpline_router
 from hotline.api import router as hotline_router
@@ -17,27 +16,26 @@ from referrals.api import router as referrals_router
 api = NinjaAPI(
     title="SICNet API",
     version="1",
+    description=(
+        "Every refusal answers `ErrorOut` (`detail`, and `errors` by field for invalid input): 401 without "
+        "sign-in or a valid token, 403 without the permission (or a failed CSRF check), 404 for an object that "
+        "is not there or not the caller's, 409 for a state that refuses the action, 413 for a body over the "
+        "limit, 422 for input that is not valid. Lists answer `{items, count}` and take `limit` and `offset`; "
+        "an offset past the last row answers 422."
+    ),
     urls_namespace="api",
     docs_url=None,  # the interactive docs load scripts from a CDN: not here
     openapi_url="/openapi.json",
     auth=staff(),
 )
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    return api.create_response(request, {"detail": _("Sign-in or a valid API token is required.")}, status=401)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    return api.create_response(request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422)
+convention.install(api)
 
 
 @api.exception_handler(ReferralError)
 def _referral_refused(request, exc):
     """A refused referral step, wherever the API took it: its status and translated message."""
-    return api.create_response(request, {"detail": str(exc.message)}, status=exc.status_code)
+    status = 422 if exc.status_code == 400 else exc.status_code  # bad input is 422, as everywhere
+    return api.create_response(request, convention.error_body(exc.message), status=status)
 
 
 api.add_router("/", me_router)
@@ -49,7 +47,13 @@ api.add_router("/", referrals_router)
 api.add_router("/", hashes_router)
 
 
-@api.get("/", auth=None, url_name="root", tags=["meta"])
+class RootOut(Schema):
+    name: str
+    version: str
+    openapi: str
+
+
+@api.get("/", auth=None, response=RootOut, url_name="root", tags=["meta"])
 def root(request):
     """The API's front door: where its description is."""
     return {"name": "SICNet API", "version": "1", "openapi": request.build_absolute_uri("/api/v1/openapi.json")}

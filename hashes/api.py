@@ -12,11 +12,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import staff
 from core.access import access_object, has_perm
+from core.api import errors, paginated
 from hashes import actions
 from hashes import values as hash_values
 from hashes.forms import EntryForm, ListForm, ListSettingsForm
@@ -57,7 +58,12 @@ class LookupOut(Schema):
     invalid: list[InvalidOut]
 
 
-@router.post("/hashes/lookup", response=LookupOut, auth=staff(HashesPerm.VIEW), url_name="hashes_lookup")
+@router.post(
+    "/hashes/lookup",
+    response={200: LookupOut, **errors(401, 403, 413, 422)},
+    auth=staff(HashesPerm.VIEW),
+    url_name="hashes_lookup",
+)
 def lookup(request: HttpRequest, body: LookupIn):
     """Match up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``)."""
     parsed, refused = hash_values.parse_many(body.hashes)  # the schema allows no more than MAX_AT_ONCE
@@ -91,9 +97,15 @@ class ListOut(Schema):
     shares_with_network: bool
 
 
-@router.get("/hashes/lists", response=list[ListOut], auth=staff(HashesPerm.VIEW), url_name="hashes_lists")
+@router.get(
+    "/hashes/lists",
+    response={200: list[ListOut], **errors(401, 403, 422)},
+    auth=staff(HashesPerm.VIEW),
+    url_name="hashes_lists",
+)
+@paginated()
 def get_lists(request: HttpRequest):
-    return list(HashList.objects.visible_to(request.user).select_related("centre"))
+    return HashList.objects.visible_to(request.user).select_related("centre").order_by("name", "pk")
 
 
 class EntryOut(Schema):
@@ -108,25 +120,19 @@ class EntryOut(Schema):
 
 @router.get(
     "/hashes/lists/{list_id}/entries",
-    response=list[EntryOut],
+    response={200: list[EntryOut], **errors(401, 403, 404, 422)},
     auth=staff(HashesPerm.VIEW),
     url_name="hashes_list_entries",
 )
-def get_entries(
-    request: HttpRequest,
-    list_id: UUID,
-    algorithm: str = "",
-    active: bool | None = None,
-    limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
-):
+@paginated(default_limit=500, max_limit=5000)
+def get_entries(request: HttpRequest, list_id: UUID, algorithm: str = "", active: bool | None = None):
     hash_list = access_object(HashList.objects.visible_to(request.user), pk=list_id)
     entries = hash_list.entries.order_by("first_seen", "pk")
     if algorithm:
         entries = entries.filter(algorithm=algorithm)
     if active is not None:
         entries = entries.filter(is_active=active)
-    return list(entries[offset : offset + limit])
+    return entries
 
 
 class EntryIn(Schema):
@@ -138,7 +144,7 @@ class EntryIn(Schema):
 
 @router.post(
     "/hashes/lists/{list_id}/entries",
-    response={200: EntryOut, 201: EntryOut},
+    response={200: EntryOut, 201: EntryOut, **errors(401, 403, 404, 413, 422)},
     auth=staff(HashesPerm.ADD),
     url_name="hashes_add_entry",
 )
@@ -150,7 +156,7 @@ def add_entry(request: HttpRequest, list_id: UUID, body: EntryIn):
         raise HttpError(403, _("You do not have permission to do this."))
     form = EntryForm(body.dict())
     if not form.is_valid():
-        raise HttpError(400, _("The hash is not valid: %(errors)s") % {"errors": form.errors.as_text()})
+        raise HttpError(422, _("The hash is not valid: %(errors)s") % {"errors": form.errors.as_text()})
     data = form.cleaned_data
     entry, created = actions.add_entry(
         hash_list,
@@ -177,7 +183,12 @@ def _form_errors(form) -> str:
     return _("The data is not valid: %(errors)s") % {"errors": form.errors.as_text()}
 
 
-@router.post("/hashes/lists", response={201: ListOut}, auth=staff(HashesPerm.MANAGE), url_name="hashes_create_list")
+@router.post(
+    "/hashes/lists",
+    response={201: ListOut, **errors(401, 403, 413, 422)},
+    auth=staff(HashesPerm.MANAGE),
+    url_name="hashes_create_list",
+)
 def create_list(request: HttpRequest, body: ListIn):
     """Create a list at a centre the caller supervises (the centre by its code)."""
     centres = supervised_centres(request.user)
@@ -185,7 +196,7 @@ def create_list(request: HttpRequest, body: ListIn):
     data["centre"] = next((str(c.pk) for c in centres if c.code == body.centre), "")
     form = ListForm(data, centres=centres)
     if not form.is_valid():
-        raise HttpError(400, _form_errors(form))
+        raise HttpError(422, _form_errors(form))
     fields = form.cleaned_data
     hash_list = actions.create_list(fields.pop("centre"), by=request.user, **fields)
     return 201, hash_list
@@ -198,7 +209,12 @@ class ListSettingsIn(Schema):
     shares_with_network: bool | None = None
 
 
-@router.patch("/hashes/lists/{list_id}", response=ListOut, auth=staff(HashesPerm.MANAGE), url_name="hashes_update_list")
+@router.patch(
+    "/hashes/lists/{list_id}",
+    response={200: ListOut, **errors(401, 403, 404, 413, 422)},
+    auth=staff(HashesPerm.MANAGE),
+    url_name="hashes_update_list",
+)
 def update_list(request: HttpRequest, list_id: UUID, body: ListSettingsIn):
     """Change a list's name, source, trust level or sharing (a supervisor of its centre)."""
     hash_list = access_object(HashList.objects.visible_to(request.user).select_related("centre"), pk=list_id)
@@ -208,7 +224,7 @@ def update_list(request: HttpRequest, list_id: UUID, body: ListSettingsIn):
     given = {key: value for key, value in body.dict().items() if value is not None}
     form = ListSettingsForm({**current, **given}, hash_list=hash_list)
     if not form.is_valid():
-        raise HttpError(400, _form_errors(form))
+        raise HttpError(422, _form_errors(form))
     return actions.update_list(hash_list, by=request.user, **form.cleaned_data)
 
 
@@ -218,7 +234,7 @@ class ActiveIn(Schema):
 
 @router.post(
     "/hashes/lists/{list_id}/entries/{entry_id}/active",
-    response=EntryOut,
+    response={200: EntryOut, **errors(401, 403, 404, 413, 422)},
     auth=staff(HashesPerm.ADD),
     url_name="hashes_set_entry_active",
 )
@@ -229,5 +245,5 @@ def set_entry_active(request: HttpRequest, list_id: UUID, entry_id: UUID, body: 
         raise HttpError(403, _("You do not have permission to do this."))
     entry = access_object(hash_list.entries.all(), pk=entry_id)
     if body.active is None:
-        raise HttpError(400, _("Say whether the entry is active: true or false."))
+        raise HttpError(422, _("Say whether the entry is active: true or false."))
     return actions.set_entry_active(entry, by=request.user, active=body.active)

@@ -13,17 +13,12 @@ from ninja import Field, Router, Schema
 from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_centre, access_object
+from core.api import errors, paginated
 from helpline import actions, forms, queries
 from helpline.models import CASE_DATA_PERMISSION, Case, Contact
 
 router = Router(tags=["helpline"])
 LOG = staff(CASE_DATA_PERMISSION)
-MAX_LIMIT = 200
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ContactIn(Schema):
@@ -125,11 +120,6 @@ class NoteIn(Schema):
     text: str = ""
 
 
-def _page(queryset, limit: int, offset: int):
-    limit = max(1, min(limit, MAX_LIMIT))
-    return queryset[max(0, offset) : max(0, offset) + limit]
-
-
 def _form_data(payload: ContactIn) -> dict:
     # The API validates exactly as the page does: through the same form.
     data = payload.dict(exclude={"centre_id", "draft"})
@@ -146,14 +136,20 @@ def _errors(form) -> dict[str, list[str]]:
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
 
 
-@router.get("/helpline/contacts", response=list[ContactOut], auth=LOG, url_name="helpline_contacts")
-def list_contacts(request: HttpRequest, limit: int = 50, offset: int = 0):
+@router.get(
+    "/helpline/contacts", response={200: list[ContactOut], **errors(401, 403, 422)}, auth=LOG, url_name="helpline_contacts"
+)
+@paginated()
+def list_contacts(request: HttpRequest):
     """Logged contacts of the caller's centres, newest first (no summaries)."""
-    return list(_page(queries.contact_list(request.user), limit, offset))
+    return queries.contact_list(request.user)
 
 
 @router.post(
-    "/helpline/contacts", response={201: ContactDetailOut, 422: ErrorOut}, auth=LOG, url_name="helpline_log_contact"
+    "/helpline/contacts",
+    response={201: ContactDetailOut, **errors(401, 403, 404, 413, 422)},
+    auth=LOG,
+    url_name="helpline_log_contact",
 )
 def log_contact(request: HttpRequest, payload: ContactIn):
     """Log a contact (or, with draft=true, keep it as the caller's draft)."""
@@ -167,7 +163,12 @@ def log_contact(request: HttpRequest, payload: ContactIn):
     return 201, contact
 
 
-@router.get("/helpline/contacts/{contact_id}", response=ContactDetailOut, auth=LOG, url_name="helpline_contact")
+@router.get(
+    "/helpline/contacts/{contact_id}",
+    response={200: ContactDetailOut, **errors(401, 403, 404, 422)},
+    auth=LOG,
+    url_name="helpline_contact",
+)
 def get_contact(request: HttpRequest, contact_id: UUID):
     """One contact with its summary: the read is audited."""
     contact = access_object(Contact.objects.visible_to(request.user).prefetch_related("categories"), pk=contact_id)
@@ -179,7 +180,7 @@ def get_contact(request: HttpRequest, contact_id: UUID):
 
 @router.post(
     "/helpline/contacts/{contact_id}/case",
-    response={201: CaseOut, 409: ErrorOut},
+    response={201: CaseOut, **errors(401, 403, 404, 409, 422)},
     auth=LOG,
     url_name="helpline_open_case",
 )
@@ -191,17 +192,25 @@ def open_case(request: HttpRequest, contact_id: UUID):
     return 201, actions.open_case(contact, by=request.user)
 
 
-@router.get("/helpline/cases", response=list[CaseOut], auth=LOG, url_name="helpline_cases")
-def list_cases(request: HttpRequest, limit: int = 50, offset: int = 0):
+@router.get(
+    "/helpline/cases", response={200: list[CaseOut], **errors(401, 403, 422)}, auth=LOG, url_name="helpline_cases"
+)
+@paginated()
+def list_cases(request: HttpRequest):
     """Cases the caller may see (restricted ones only for their owner and the supervisors)."""
-    return list(_page(Case.objects.visible_to(request.user).order_by("-created_at"), limit, offset))
+    return Case.objects.visible_to(request.user).order_by("-created_at", "pk")
 
 
 def _case(request: HttpRequest, case_id: UUID) -> Case:
     return access_object(Case.objects.visible_to(request.user), pk=case_id)
 
 
-@router.get("/helpline/cases/{case_id}", response=CaseDetailOut, auth=LOG, url_name="helpline_case")
+@router.get(
+    "/helpline/cases/{case_id}",
+    response={200: CaseDetailOut, **errors(401, 403, 404, 422)},
+    auth=LOG,
+    url_name="helpline_case",
+)
 def get_case(request: HttpRequest, case_id: UUID):
     """One case with its contacts and notes: the read is audited."""
     case = access_object(Case.objects.visible_to(request.user).prefetch_related("contacts", "notes"), pk=case_id)
@@ -210,7 +219,10 @@ def get_case(request: HttpRequest, case_id: UUID):
 
 
 @router.patch(
-    "/helpline/cases/{case_id}", response={200: CaseOut, 422: ErrorOut}, auth=LOG, url_name="helpline_update_case"
+    "/helpline/cases/{case_id}",
+    response={200: CaseOut, **errors(401, 403, 404, 413, 422)},
+    auth=LOG,
+    url_name="helpline_update_case",
 )
 def update_case(request: HttpRequest, case_id: UUID, payload: CaseUpdateIn):
     """Change a case's status, risk level or restriction (what is left out stays)."""
@@ -224,7 +236,10 @@ def update_case(request: HttpRequest, case_id: UUID, payload: CaseUpdateIn):
 
 
 @router.post(
-    "/helpline/cases/{case_id}/notes", response={201: NoteOut, 422: ErrorOut}, auth=LOG, url_name="helpline_add_note"
+    "/helpline/cases/{case_id}/notes",
+    response={201: NoteOut, **errors(401, 403, 404, 413, 422)},
+    auth=LOG,
+    url_name="helpline_add_note",
 )
 def add_note(request: HttpRequest, case_id: UUID, payload: NoteIn):
     """Add a note to a case (encrypted at rest)."""

@@ -13,13 +13,14 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_object
+from core.api import errors, paginated
 from hashes import values as hash_values
 from hotline import actions, queries, throttle
 from hotline import public_messages as msg
@@ -60,15 +61,10 @@ class StatusOut(Schema):
     status_label: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 @router.post(
     "/reports",
     auth=None,
-    response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+    response={201: ReportOut, 200: ReportOut, **errors(413, 422, 429)},
     url_name="hotline_report_create",
 )
 def create_report(request: HttpRequest, payload: ReportIn):
@@ -76,9 +72,9 @@ def create_report(request: HttpRequest, payload: ReportIn):
     if len(request.body) > MAX_BODY_BYTES:
         return 413, {"detail": str(msg.TOO_LONG)}
     too_many = 429, {"detail": str(msg.TOO_MANY)}
-    data, errors = clean_report(payload.model_dump())
-    if errors:
-        return too_many if throttle.over_limit_after_attempt(request) else _refused(errors)
+    data, problems = clean_report(payload.model_dump())
+    if problems:
+        return too_many if throttle.over_limit_after_attempt(request) else _refused(problems)
     key = request.headers.get("Idempotency-Key", "")[:200]
     try:
         report, created = actions.accept_report(
@@ -93,17 +89,22 @@ def create_report(request: HttpRequest, payload: ReportIn):
     except actions.NotCovered:
         return _refused({"country": [str(CHOOSE_COUNTRY)]})
     except actions.HotlineError as exc:  # the URLs were made canonical while validating
-        return 400, {"detail": str(exc.message)}
+        return 422, {"detail": str(exc.message)}
     answer = {"reference": report.reference, "status_token": actions.status_token_for(report)}
     # Already the documented ReportOut: sent as it is, without validating it again on every submission.
     return HttpResponse(json.dumps(answer), status=201 if created else 200, content_type="application/json")
 
 
-def _refused(errors: dict[str, list[str]]) -> tuple[int, dict]:
-    return 400, {"detail": str(msg.HAS_ERRORS), "errors": errors}
+def _refused(field_errors: dict[str, list[str]]) -> tuple[int, dict]:
+    return 422, {"detail": str(msg.HAS_ERRORS), "errors": field_errors}
 
 
-@router.get("/reports/{reference}/status", auth=None, response=StatusOut, url_name="hotline_report_status")
+@router.get(
+    "/reports/{reference}/status",
+    auth=None,
+    response={200: StatusOut, **errors(404, 422)},
+    url_name="hotline_report_status",
+)
 def report_status(request: HttpRequest, reference: str, token: str = ""):
     """The coarse status of a report (received, being assessed, action taken, closed), with its token."""
     report = report_by_token(reference, token)
@@ -218,23 +219,29 @@ VIEW = staff(HotlinePerm.VIEW)
 ASSESS = staff(HotlinePerm.ASSESS)
 
 
-@router.get("/hotline/items", response=list[ItemOut], auth=VIEW, url_name="hotline_items")
+@router.get(
+    "/hotline/items", response={200: list[ItemOut], **errors(401, 403, 422)}, auth=VIEW, url_name="hotline_items"
+)
+@paginated(default_limit=100, max_limit=500)
 def list_items(
     request: HttpRequest,
     status: str = "open",
     harm_type: str = "",
     assigned: str = "",
     sort: str = "child_first",
-    limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
 ):
     """The queue (the items the caller may see), filtered and sorted as on the page."""
     params = {"status": status, "harm_type": harm_type, "assigned": assigned, "sort": sort}
     # Reads only: reports accepted a moment ago appear once the attaching loop has attached them.
-    return list(queue(request.user, params)[offset : offset + limit])
+    return queue(request.user, params)
 
 
-@router.get("/hotline/items/{item_id}", response=ItemDetailOut, auth=VIEW, url_name="hotline_item")
+@router.get(
+    "/hotline/items/{item_id}",
+    response={200: ItemDetailOut, **errors(401, 403, 404, 422)},
+    auth=VIEW,
+    url_name="hotline_item",
+)
 def get_item(request: HttpRequest, item_id: UUID):
     """One item with its timeline (the read is audited)."""
     item = access_object(Item.objects.visible_to(request.user), pk=item_id)
@@ -246,8 +253,8 @@ def _run_step(request: HttpRequest, item_id: UUID, step: str, data: dict):
     item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     form = STEPS[step].form(data)
     if not form.is_valid():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return 400, {"detail": _("The request has errors; nothing was changed."), "errors": errors}
+        problems = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return 422, {"detail": _("The request has errors; nothing was changed."), "errors": problems}
     try:
         STEPS[step].action(item, by=request.user, **form.cleaned_data)
     except actions.HotlineError as exc:
@@ -255,7 +262,7 @@ def _run_step(request: HttpRequest, item_id: UUID, step: str, data: dict):
     return 200, item
 
 
-STEP_RESPONSES = {200: ItemOut, 400: ErrorOut, 409: ErrorOut}
+STEP_RESPONSES = {200: ItemOut, **errors(401, 403, 404, 409, 413, 422)}
 
 
 @router.post("/hotline/items/{item_id}/claim", response=STEP_RESPONSES, auth=ASSESS, url_name="hotline_claim")
@@ -360,7 +367,13 @@ def _hashes_out(item: Item, user) -> list[dict]:
     ]
 
 
-@router.get("/hotline/items/{item_id}/hashes", response=list[ItemHashOut], auth=VIEW, url_name="hotline_item_hashes")
+@router.get(
+    "/hotline/items/{item_id}/hashes",
+    response={200: list[ItemHashOut], **errors(401, 403, 404, 422)},
+    auth=VIEW,
+    url_name="hotline_item_hashes",
+)
+@paginated(default_limit=100, max_limit=1000)
 def list_item_hashes(request: HttpRequest, item_id: UUID):
     """The item's hashes, each with its matches in the hash lists the caller may see."""
     item = access_object(Item.objects.visible_to(request.user), pk=item_id)
@@ -369,16 +382,16 @@ def list_item_hashes(request: HttpRequest, item_id: UUID):
 
 @router.post(
     "/hotline/items/{item_id}/hashes",
-    response={200: ItemHashesOut, 400: ErrorOut, 409: ErrorOut},
+    response={200: ItemHashesOut, **errors(401, 403, 404, 409, 413, 422)},
     auth=ASSESS,
     url_name="hotline_item_hashes_add",
 )
 def add_item_hashes(request: HttpRequest, item_id: UUID, payload: ItemHashesIn):
     """Add up to 1,000 hashes (``md5/sha1/sha256`` hex by length, or ``pdq:<hex>``). Files are hashed by the client."""
     item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
-    parsed, errors = _parsed_hashes(payload.hashes)
-    if errors:
-        return 400, {"detail": _("The request has errors; nothing was changed."), "errors": {"hashes": errors[:10]}}
+    parsed, problems = _parsed_hashes(payload.hashes)
+    if problems:
+        return 422, {"detail": _("The request has errors; nothing was changed."), "errors": {"hashes": problems[:10]}}
     try:
         added = actions.add_item_hashes(item, by=request.user, values=parsed, source="api")
     except actions.HotlineError as exc:

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import staff
+from core.api import Mapped, errors, paginated
 from legal import actions, queries
 from legal.models import Entry, EntryStatus, Provision
 from legal.permissions import LegalPerm
@@ -54,28 +55,36 @@ def _entry(entry: Entry) -> dict:
     }
 
 
-@router.get("/legal/entries", response=list[EntryOut], auth=staff(LegalPerm.READ), url_name="legal_entries")
+@router.get(
+    "/legal/entries",
+    response={200: list[EntryOut], **errors(401, 403, 422)},
+    auth=staff(LegalPerm.READ),
+    url_name="legal_entries",
+)
+@paginated(default_limit=200, max_limit=1000)
 def list_entries(request):
     """The matrix as the caller sees it: their countries' entries, other countries' validated ones."""
     own = queries.readable_country_ids(request.user)
     entries = Entry.objects.filter(Q(country_id__in=own) | Q(validated_at__isnull=False))
-    return [_entry(e) for e in entries.select_related("country", "provision")]
+    return Mapped(entries.select_related("country", "provision"), _entry)
 
 
 @router.get(
     "/legal/countries/{country_id}/entries",
-    response=list[EntryOut],
+    response={200: list[EntryOut], **errors(401, 403, 404, 422)},
     auth=staff(LegalPerm.READ),
     url_name="legal_country_entries",
 )
+@paginated(default_limit=200, max_limit=1000)
 def country_entries(request, country_id: UUID):
     country = queries.access_country(request.user, country_id)
-    return [_entry(e) for e in Entry.objects.filter(country=country).select_related("country", "provision")]
+    entries = Entry.objects.filter(country=country).select_related("country", "provision")
+    return Mapped(entries, _entry)
 
 
 @router.put(
     "/legal/countries/{country_id}/entries/{code}",
-    response=EntryOut,
+    response={200: EntryOut, **errors(401, 403, 404, 413, 422)},
     auth=staff(LegalPerm.READ),
     url_name="legal_update_entry",
 )

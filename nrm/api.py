@@ -6,14 +6,16 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import File, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from accounts.api_auth import staff
+from core.api import Mapped, errors, paginated
 from nrm import actions, queries
-from nrm.forms import check_evidence
+from nrm.forms import MAX_EVIDENCE_BYTES, check_evidence
 from nrm.models import Assessment, Capability
 from nrm.permissions import NrmPerm
 
@@ -102,15 +104,22 @@ def _detail(assessment: Assessment) -> dict:
     }
 
 
-@router.get("/nrm/assessments", response=list[AssessmentOut], auth=staff(NrmPerm.READ), url_name="nrm_assessments")
+@router.get(
+    "/nrm/assessments",
+    response={200: list[AssessmentOut], **errors(401, 403, 422)},
+    auth=staff(NrmPerm.READ),
+    url_name="nrm_assessments",
+)
+@paginated()
 def list_assessments(request):
     """The assessments the caller may read: their countries' (the coordinator: all)."""
-    return [_summary(a) for a in Assessment.objects.visible_to(request.user).select_related("country", "framework")]
+    assessments = Assessment.objects.visible_to(request.user).select_related("country", "framework")
+    return Mapped(assessments, _summary)
 
 
 @router.get(
     "/nrm/assessments/{assessment_id}",
-    response=AssessmentDetailOut,
+    response={200: AssessmentDetailOut, **errors(401, 403, 404, 422)},
     auth=staff(NrmPerm.READ),
     url_name="nrm_assessment",
 )
@@ -120,7 +129,7 @@ def get_assessment(request, assessment_id: UUID):
 
 @router.post(
     "/nrm/assessments/{assessment_id}/ratings",
-    response=AssessmentDetailOut,
+    response={200: AssessmentDetailOut, **errors(401, 403, 404, 409, 413, 422)},
     auth=staff(NrmPerm.READ),
     url_name="nrm_rate",
 )
@@ -159,11 +168,16 @@ class EvidenceOut(Schema):
 
 @router.post(
     "/nrm/assessments/{assessment_id}/ratings/{number}/evidence",
-    response={201: EvidenceOut},
+    response={201: EvidenceOut, **errors(401, 403, 404, 413, 422)},
     auth=staff(NrmPerm.READ),
     url_name="nrm_attach_evidence",
 )
-def attach_evidence(request, assessment_id: UUID, number: int, document: UploadedFile | None = File(None)):
+def attach_evidence(
+    request,
+    assessment_id: UUID,
+    number: int = Path(..., ge=0, le=10_000),
+    document: UploadedFile | None = File(None),
+):
     """Attach a PDF (multipart field "document") to a rated capability, as the page does."""
     assessment = queries.access_assessment(request.user, assessment_id)
     try:
@@ -174,10 +188,12 @@ def attach_evidence(request, assessment_id: UUID, number: int, document: Uploade
     if capability is None:
         raise HttpError(404, _("No such capability in this framework."))
     if document is None:
-        raise HttpError(400, _("Send the PDF in the multipart field “document”."))
+        raise HttpError(422, _("Send the PDF in the multipart field “document”."))
+    if document.size > MAX_EVIDENCE_BYTES:
+        raise HttpError(413, _("The file is too large: at most %(size)s.") % {"size": filesizeformat(MAX_EVIDENCE_BYTES)})
     try:
         check_evidence(document)
         evidence_file = actions.attach_evidence(assessment, capability, by=request.user, upload=document)
     except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages))
+        raise HttpError(422, " ".join(error.messages))
     return 201, evidence_file

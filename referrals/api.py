@@ -4,7 +4,7 @@ The same actions as the pages: the referrals a caller's centres sent or received
 its packet and messages (a read audited under the reader's centre), and every lifecycle step
 (acknowledge, accept, decline, start, complete, revoke, post a message). A referral of a third
 centre answers 404 exactly like one that does not exist; a refused step answers a translated
-``{"detail": ...}``: 403 for the wrong side, 409 for the wrong state, 400 for bad input (the
+``ErrorOut``: 403 for the wrong side, 409 for the wrong state, 422 for bad input (the
 actions' ReferralError, turned into that answer once, by api/root.py).
 """
 
@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_object
+from core.api import errors, paginated
 from helpline.models import Case
 from helpline.permissions import HelplinePerm
 from hotline.models import Item
@@ -104,11 +105,10 @@ class MessageIn(Schema):
     text: str = ""
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# A step on a referral: the caller's side may not take it (403), the referral is not theirs (404), its
+# state refuses the step (409), the input is not valid (422).
+ERRORS = errors(401, 403, 404, 409, 422)
+WITH_BODY = errors(401, 403, 404, 409, 413, 422)
 
 
 def _referral(request: HttpRequest, referral_id: UUID) -> Referral:
@@ -129,7 +129,7 @@ def _side(request: HttpRequest, referral: Referral, *sides: str) -> str:
 
 def _text(value: str) -> str:
     if len(value) > TEXT_MAX_LENGTH:
-        raise HttpError(400, _("The text is too long (at most %(max)d characters).") % {"max": TEXT_MAX_LENGTH})
+        raise HttpError(422, _("The text is too long (at most %(max)d characters).") % {"max": TEXT_MAX_LENGTH})
     return value
 
 
@@ -146,25 +146,26 @@ def _act(request: HttpRequest, referral_id: UUID, step: str, side: str, **data) 
 # --- Reads -----------------------------------------------------------------------------------------
 
 
-@router.get("/referrals", response=list[ReferralOut], auth=VIEW, url_name="referrals_list")
-def list_referrals(
-    request: HttpRequest,
-    direction: Literal["incoming", "outgoing"] = "incoming",
-    limit: int = 50,
-    offset: int = 0,
-):
-    queryset = queries.outgoing(request.user) if direction == "outgoing" else queries.incoming(request.user)
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
-    return list(queryset[offset : offset + limit])
+@router.get(
+    "/referrals", response={200: list[ReferralOut], **errors(401, 403, 422)}, auth=VIEW, url_name="referrals_list"
+)
+@paginated()
+def list_referrals(request: HttpRequest, direction: Literal["incoming", "outgoing"] = "incoming"):
+    return queries.outgoing(request.user) if direction == "outgoing" else queries.incoming(request.user)
 
 
-@router.get("/referrals/notifications/unread", response=UnreadOut, auth=staff(), url_name="referrals_unread")
+@router.get(
+    "/referrals/notifications/unread", response={200: UnreadOut, **errors(401)}, auth=staff(), url_name="referrals_unread"
+)
 def unread(request: HttpRequest):
     return {"unread": unread_count(request.user)}
 
 
 @router.get(
-    "/referrals/{referral_id}", response={200: ReferralDetailOut, **ERRORS}, auth=VIEW, url_name="referrals_detail"
+    "/referrals/{referral_id}",
+    response={200: ReferralDetailOut, **errors(401, 403, 404, 422)},
+    auth=VIEW,
+    url_name="referrals_detail",
 )
 def get_referral(request: HttpRequest, referral_id: UUID):
     referral = _referral(request, referral_id)
@@ -200,7 +201,7 @@ def accept(request: HttpRequest, referral_id: UUID):
 
 @router.post(
     "/referrals/{referral_id}/decline",
-    response={200: ReferralOut, **ERRORS},
+    response={200: ReferralOut, **WITH_BODY},
     auth=ACT,
     url_name="referrals_decline",
 )
@@ -217,7 +218,7 @@ def start(request: HttpRequest, referral_id: UUID):
 
 @router.post(
     "/referrals/{referral_id}/complete",
-    response={200: ReferralOut, **ERRORS},
+    response={200: ReferralOut, **WITH_BODY},
     auth=ACT,
     url_name="referrals_complete",
 )
@@ -237,7 +238,7 @@ def revoke(request: HttpRequest, referral_id: UUID):
 
 @router.post(
     "/referrals/{referral_id}/messages",
-    response={201: MessageOut, **ERRORS},
+    response={201: MessageOut, **WITH_BODY},
     auth=ACT,
     url_name="referrals_message",
 )
@@ -270,14 +271,14 @@ class SendCaseIn(Schema):
 
 def _valid(form) -> dict:
     if not form.is_valid():
-        errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
-        raise HttpError(400, _("The data is not valid: %(errors)s") % {"errors": errors})
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
+        raise HttpError(422, _("The data is not valid: %(errors)s") % {"errors": problems})
     return form.cleaned_data
 
 
 @router.post(
     "/referrals/hotline-items/{item_id}",
-    response={201: ReferralOut, **ERRORS},
+    response={201: ReferralOut, **WITH_BODY},
     auth=staff(HotlinePerm.ASSESS),
     url_name="referrals_send_item",
 )
@@ -295,7 +296,7 @@ def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
 
 @router.post(
     "/referrals/hotline-items/{item_id}/external",
-    response={201: ReferralOut, **ERRORS},
+    response={201: ReferralOut, **WITH_BODY},
     auth=staff(HotlinePerm.ASSESS),
     url_name="referrals_send_external",
 )
@@ -308,7 +309,7 @@ def send_external(request: HttpRequest, item_id: UUID, body: ExternalIn):
 
 @router.post(
     "/referrals/helpline-cases/{case_id}",
-    response={201: ReferralOut, **ERRORS},
+    response={201: ReferralOut, **WITH_BODY},
     auth=staff(HelplinePerm.LOG),
     url_name="referrals_send_case",
 )
