@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "public.middleware.BodyLimitMiddleware",  # before the CSRF check, the first to read a body
     "django.middleware.common.CommonMiddleware",
     "core.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,6 +231,8 @@ PDQ_SNAPSHOT_DIR = Path(env("PDQ_SNAPSHOT_DIR", str(VAR_DIR / "pdq")))
 AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 PDQ_SYNC_SECONDS = float(env("PDQ_SYNC_SECONDS", "0.5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(256 * 1024)))
+# A multipart body sent to the API (an NRM evidence PDF, at most 10 MiB, and its envelope).
+API_UPLOAD_MAX_BYTES = int(env("API_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024 + 64 * 1024)))
 
 # Languages: the seven interface languages of the network.
 LANGUAGE_CODE = "en"

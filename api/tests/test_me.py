@@ -53,7 +53,7 @@ class MeTests(SicnetTestCase):
         response = Client().get(ME)
         self.assertEqual(response.status_code, 401)
         self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
-        self.assertEqual(set(response.json()), {"detail"})
+        self.assertEqual(set(response.json()), {"detail", "errors"})
         self.assertTrue(response.json()["detail"])
 
     def test_only_get_is_allowed(self):

@@ -43,11 +43,11 @@ class ApiTests(SicnetTestCase):
 
     def test_lists_and_entries(self):
         self.login_as(self.mk_analyst)
-        with self.assertNumQueries(7):  # session, user, memberships, lists; the session saved
+        with self.assertNumQueries(8):  # session, user, memberships, the count, the lists; the session saved
             response = self.client.get("/api/v1/hashes/lists")
-        self.assertEqual([item["name"] for item in response.json()], ["Network"])
+        self.assertEqual([item["name"] for item in response.json()["items"]], ["Network"])
         self.assertEqual(self.client.get(f"/api/v1/hashes/lists/{self.al_own.pk}/entries").status_code, 404)
-        entries = self.client.get(f"/api/v1/hashes/lists/{self.network.pk}/entries", {"algorithm": "pdq"}).json()
+        entries = self.client.get(f"/api/v1/hashes/lists/{self.network.pk}/entries", {"algorithm": "pdq"}).json()["items"]
         self.assertEqual([e["value"] for e in entries], [PDQ])
         self.assertNotIn("origin", entries[0])
 
@@ -59,7 +59,7 @@ class ApiTests(SicnetTestCase):
         self.assertEqual((response.status_code, response.json()["value"]), (201, "b" * 32))
         self.assertEqual(self.client.post(url, data, content_type="application/json").status_code, 200)
         bad = self.client.post(url, {**data, "value": "b" * 31}, content_type="application/json")
-        self.assertEqual(bad.status_code, 400)
+        self.assertEqual(bad.status_code, 422)
         self.assertEqual(self.al_own.entries.count(), 2)
         self.login_as(self.mk_analyst)
         self.assertEqual(self.client.post(url, data, content_type="application/json").status_code, 404)

@@ -439,14 +439,14 @@ class ItemHashesApiTests(SicnetTestCase):
         self.assertEqual(self.item.events.get(kind=ItemEvent.Kind.HASHES_ADDED).details["source"], "api")
         with self.assertNumQueries(4):  # the token (with its user and membership), the item, its hashes, matches
             response = self.call("GET")
-        rows = {row["algorithm"]: row for row in response.json()}
+        rows = {row["algorithm"]: row for row in response.json()["items"]}
         self.assertEqual(rows["md5"]["known"][0]["list_id"], str(entry.hash_list_id))
         self.assertEqual(rows["md5"]["known"][0]["classification"], "national")
         self.assertEqual(rows["md5"]["known"][0]["centre"], "al-sic")
         self.assertEqual(rows["sha1"]["known"], [])
         self.assertEqual(rows["sha1"]["added_by"], str(self.al_analyst.pk))
 
-    def test_bad_input_is_400_and_nothing_changes(self):
+    def test_bad_input_is_422_and_nothing_changes(self):
         for body in (
             {},
             {"hashes": []},
@@ -456,7 +456,7 @@ class ItemHashesApiTests(SicnetTestCase):
         ):
             with self.subTest(body=str(body)[:40]):
                 response = self.call("POST", body)
-                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.status_code, 422)
                 self.assertIn("hashes", response.json()["errors"])
                 self.assertNotIn("<script>", response.content.decode())
         self.assertFalse(self.item.hashes.exists())

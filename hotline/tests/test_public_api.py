@@ -73,16 +73,16 @@ class PublicApiTests(SicnetTestCase):
         for body in cases:
             with self.subTest(body=body):
                 response = self.post(body)
-                self.assertEqual(response.status_code, 400, response.content)
-                self.assertIn("errors", response.json())
+                self.assertEqual(response.status_code, 422, response.content)
+                self.assertTrue(response.json()["errors"])
         self.assertEqual(self.post({"urls": "x"}).status_code, 422)
-        self.assertEqual(self.client.post(URL, "not json", content_type="application/json").status_code, 400)
+        self.assertEqual(self.client.post(URL, "not json", content_type="application/json").status_code, 422)
         self.assertEqual(Report.objects.count(), 0)
 
     def test_a_country_no_hotline_covers_is_a_field_error_and_stores_nothing(self):
         # "XK" is a well-formed code, so only storing finds out that no centre covers it.
         response = self.post(report_body(country="XK"), **{"Idempotency-Key": "k-xk"})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.assertEqual(response.json()["errors"], {"country": ["Choose a country from the list."]})
         self.assertFalse(Report.objects.exists())
         self.assertFalse(PendingReport.objects.exists())
@@ -130,7 +130,8 @@ class PublicApiTests(SicnetTestCase):
             content_type="application/json",
             headers={"Accept-Language": "sq"},
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
+        self.assertNotEqual(response.json()["detail"], "The report has errors; nothing was stored.")
 
     def test_oversized_body(self):
         response = self.post(report_body(description="x" * 40_000))

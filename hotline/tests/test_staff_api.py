@@ -28,11 +28,12 @@ class StaffApiTests(SicnetTestCase):
         return self.client.post(path, json.dumps(body or {}), content_type="application/json", headers=headers)
 
     def test_queue_is_scoped_and_sorted(self):
-        with self.assertNumQueries(3):  # token, items, last use (the queue only reads: it never attaches)
+        with self.assertNumQueries(4):  # token, the count, items, last use (the queue only reads: it never attaches)
             response = self.call("GET", BASE)
-        urls = [item["url"] for item in response.json()]
+        urls = [item["url"] for item in response.json()["items"]]
         self.assertEqual(urls, ["https://bad.example.com/api", "https://other.example.com/"])
-        self.assertEqual(response.json()[0]["url_defanged"], "hxxps://bad[.]example[.]com/api")
+        self.assertEqual(response.json()["count"], 2)
+        self.assertEqual(response.json()["items"][0]["url_defanged"], "hxxps://bad[.]example[.]com/api")
 
     def test_item_read_is_audited_and_other_country_gets_404(self):
         response = self.call("GET", f"{BASE}/{self.item.pk}")
@@ -68,10 +69,10 @@ class StaffApiTests(SicnetTestCase):
 
     def test_invalid_input_changes_nothing(self):
         response = self.call("POST", f"{BASE}/{self.item.pk}/assess", {"assessment": "maybe"})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.assertIn("assessment", response.json()["errors"])
         response = self.call("POST", f"{BASE}/{self.item.pk}/removal-check", {})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.item.refresh_from_db()
         self.assertEqual(self.item.assessment, "")
         self.assertEqual(self.item.events.count(), 1)

@@ -12,9 +12,9 @@ class ApiTests(NrmTestCase):
     def test_list_is_scoped_and_counted(self):
         Assessment.objects.create(country=self.mk, framework=self.framework, period="2025")
         self.login_as(self.al_analyst)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):  # session, user, memberships, the count, the page; the session saved
             response = self.client.get("/api/v1/nrm/assessments")
-        self.assertEqual([a["country"] for a in response.json()], ["AL"])
+        self.assertEqual([a["country"] for a in response.json()["items"]], ["AL"])
 
     def test_rating_with_a_token(self):
         _token, plain = create_api_token(
@@ -78,10 +78,10 @@ class EvidenceApiTests(NrmTestCase):
         from nrm.tests.test_assessments import PDF
 
         self.login_as(self.al_manager)
-        self.assertEqual(self.upload(PDF).status_code, 400)  # not rated yet
-        self.assertEqual(self.upload(b"<script>alert(1)</script>", name="x.pdf").status_code, 400)
+        self.assertEqual(self.upload(PDF).status_code, 422)  # not rated yet
+        self.assertEqual(self.upload(b"<script>alert(1)</script>", name="x.pdf").status_code, 422)
         self.assertEqual(self.upload(PDF, number=999).status_code, 404)
-        self.assertEqual(self.client.post(self.url()).status_code, 400)  # no file
+        self.assertEqual(self.client.post(self.url()).status_code, 422)  # no file
         self.login_as(self.al_analyst)  # a reader, not an editor
         self.assertEqual(self.upload(PDF).status_code, 403)
         self.login_as(self.mk_manager)  # another country's draft does not exist for them

@@ -16,24 +16,29 @@ class ApiReadTests(SicnetTestCase):
     def test_list_and_detail_are_scoped(self):
         referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.login_as(self.mk_analyst)
-        with self.assertNumQueries(7):  # session, user, memberships, referrals, session idle-time update
+        # session, user, memberships, the count, referrals, session idle-time update
+        with self.assertNumQueries(8):
             body = self.client.get("/api/v1/referrals").json()
-        self.assertEqual([r["id"] for r in body], [str(referral.pk)])
+        self.assertEqual([r["id"] for r in body["items"]], [str(referral.pk)])
         detail = self.client.get(f"/api/v1/referrals/{referral.pk}").json()
         self.assertEqual(detail["packet"]["urls"], ["https://bad.example.com/a"])
         self.assertEqual(detail["narrative"], {"note": "please"})
         self.assertEqual(detail["messages"], [])
         self.assertEqual(self.client.get("/api/v1/referrals/notifications/unread").json(), {"unread": 1})
         self.login_as(self.mk_counsellor)
-        self.assertEqual(self.client.get("/api/v1/referrals").json(), [])
+        self.assertEqual(self.client.get("/api/v1/referrals").json(), {"items": [], "count": 0})
         self.assertEqual(self.client.get(f"/api/v1/referrals/{referral.pk}").status_code, 404)
 
     def test_outgoing_list_and_bad_paging(self):
         referral = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         self.login_as(self.al_analyst)
-        self.assertEqual(self.client.get("/api/v1/referrals").json(), [])
-        body = self.client.get("/api/v1/referrals?direction=outgoing&limit=-5&offset=-3").json()
-        self.assertEqual([r["id"] for r in body], [str(referral.pk)])
+        self.assertEqual(self.client.get("/api/v1/referrals").json(), {"items": [], "count": 0})
+        body = self.client.get("/api/v1/referrals?direction=outgoing&limit=1&offset=0").json()
+        self.assertEqual([r["id"] for r in body["items"]], [str(referral.pk)])
+        for paging in ("limit=-5", "limit=0", "limit=201", "offset=-3", "offset=1"):
+            response = self.client.get(f"/api/v1/referrals?direction=outgoing&{paging}")
+            self.assertEqual(response.status_code, 422, paging)
+            self.assertEqual(set(response.json()), {"detail", "errors"})
         self.assertEqual(self.client.get("/api/v1/referrals?direction=sideways").status_code, 422)
         self.assertEqual(self.client.get("/api/v1/referrals?limit=lots").status_code, 422)
 
@@ -58,7 +63,7 @@ class ApiReadTests(SicnetTestCase):
         self.login_as(self.mk_analyst)
         response = self.client.get("/api/v1/referrals/00000000-0000-0000-0000-000000000000")
         self.assertEqual(response.status_code, 404)
-        self.assertEqual(response.json(), {"detail": "No such referral."})
+        self.assertEqual(response.json(), {"detail": "No such referral.", "errors": {}})
         self.assertEqual(self.client.get("/api/v1/referrals/not-a-uuid").status_code, 422)
 
 
@@ -108,8 +113,8 @@ class ApiStepTests(SicnetTestCase):
         self.mk_analyst.save(update_fields=["language"])
         self.login_as(self.mk_analyst)
         response = self.post(referral, "decline", {"reason": "   "})
-        self.assertEqual(response.status_code, 400)
-        self.assertEqual(response.json(), {"detail": "Наведете зошто упатувањето се одбива."})
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.json(), {"detail": "Наведете зошто упатувањето се одбива.", "errors": {}})
         self.assertEqual(self.status_of(referral), Status.SENT)
         response = self.post(referral, "decline", {"reason": "Not hosted here"})
         self.assertEqual(response.json()["status"], "declined")
@@ -120,7 +125,7 @@ class ApiStepTests(SicnetTestCase):
         self.login_as(self.mk_analyst)
         response = self.post(referral, "complete", {"outcome": "removed"})
         self.assertEqual(response.status_code, 409)
-        self.assertEqual(response.json(), {"detail": "This referral cannot take that step in its current state."})
+        self.assertEqual(response.json(), {"detail": "This referral cannot take that step in its current state.", "errors": {}})
         self.assertEqual(self.status_of(referral), Status.SENT)
         self.login_as(self.al_analyst)
         self.assertEqual(self.post(referral, "revoke").json()["status"], "revoked")
@@ -132,7 +137,7 @@ class ApiStepTests(SicnetTestCase):
         for step in ("acknowledge", "accept", "start"):
             response = self.post(referral, step)
             self.assertEqual(response.status_code, 403, step)
-            self.assertEqual(response.json(), {"detail": "Your centre cannot take this step on this referral."})
+            self.assertEqual(response.json(), {"detail": "Your centre cannot take this step on this referral.", "errors": {}})
         self.login_as(self.mk_analyst)
         self.assertEqual(self.post(referral, "revoke").status_code, 403)
         self.assertEqual(self.status_of(referral), Status.SENT)
@@ -147,7 +152,7 @@ class ApiStepTests(SicnetTestCase):
         for step in ("acknowledge", "accept", "decline", "start", "complete", "revoke", "messages"):
             response = self.post(referral, step, {"reason": "x", "outcome": "removed", "text": "hello"})
             self.assertEqual(response.status_code, 404, step)
-            self.assertEqual(response.json(), {"detail": "No such referral."})
+            self.assertEqual(response.json(), {"detail": "No such referral.", "errors": {}})
         self.assertEqual(self.status_of(referral), Status.SENT)
         self.assertFalse(Message.objects.exists())
 
@@ -156,14 +161,14 @@ class ApiStepTests(SicnetTestCase):
         actions.accept(referral, by=self.mk_analyst)
         self.login_as(self.mk_analyst)
         response = self.post(referral, "complete", {"outcome": "<script>alert(1)</script>"})
-        self.assertEqual((response.status_code, response.json()), (400, {"detail": "Choose an outcome."}))
+        self.assertEqual((response.status_code, response.json()), (422, {"detail": "Choose an outcome.", "errors": {}}))
         response = self.post(referral, "complete", {"outcome": "removed", "note": "x" * 10_001})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.assertIn("too long", response.json()["detail"])
         response = self.client.post(
             f"/api/v1/referrals/{referral.pk}/complete", data="not json", content_type="application/json"
         )
-        self.assertIn(response.status_code, (400, 422))
+        self.assertEqual(response.status_code, 422)
         response = self.post(referral, "complete", {"outcome": ["removed"]})
         self.assertEqual(response.status_code, 422)
         self.assertEqual(self.status_of(referral), Status.ACCEPTED)
@@ -177,8 +182,8 @@ class ApiStepTests(SicnetTestCase):
         self.assertTrue(Notification.objects.filter(recipient=self.al_analyst, event=Event.MESSAGE).exists())
         self.login_as(self.al_analyst)
         self.assertEqual(self.post(referral, "messages", {"text": "Host Ltd"}).json()["centre"], "al-sic")
-        self.assertEqual(self.post(referral, "messages", {"text": "  "}).status_code, 400)
-        self.assertEqual(self.post(referral, "messages", {"text": "y" * 10_001}).status_code, 400)
+        self.assertEqual(self.post(referral, "messages", {"text": "  "}).status_code, 422)
+        self.assertEqual(self.post(referral, "messages", {"text": "y" * 10_001}).status_code, 422)
         texts = [m["text"] for m in self.client.get(f"/api/v1/referrals/{referral.pk}").json()["messages"]]
         self.assertEqual(texts, ["Which host?", "Host Ltd"])
 

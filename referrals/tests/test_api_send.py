@@ -30,10 +30,10 @@ class ApiSendTests(SicnetTestCase):
         self.login_as(self.al_analyst)
         for receiver in ("", "nowhere", "al-sic"):  # unknown, or the sender itself
             response = self.post(f"/api/v1/referrals/hotline-items/{item.pk}", {"receiver": receiver})
-            self.assertEqual(response.status_code, 400, receiver)
+            self.assertEqual(response.status_code, 422, receiver)
             self.assertIn("receiver", response.json()["detail"])
         response = self.post(f"/api/v1/referrals/hotline-items/{item.pk}", {"receiver": "mk-sic", "note": "x" * 10_001})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.assertFalse(Referral.objects.exists())
 
     def test_external_forwarding(self):
@@ -44,7 +44,7 @@ class ApiSendTests(SicnetTestCase):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(response.json()["external_reference"], "R-1")
         response = self.post(f"/api/v1/referrals/hotline-items/{item.pk}/external", {"target": "the press"})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)
         self.assertEqual(Referral.objects.count(), 1)
 
     def test_a_helpline_case_keeps_the_consent_gate(self):
@@ -52,7 +52,7 @@ class ApiSendTests(SicnetTestCase):
         self.login_as(self.al_counsellor)
         url = f"/api/v1/referrals/helpline-cases/{case.pk}"
         refused = self.post(url, {"receiver": "mk-sic", "summary": "Bullied.", "override_reason": "urgent"})
-        self.assertEqual(refused.status_code, 400)
+        self.assertEqual(refused.status_code, 422)
         self.assertIn("supervisor", refused.json()["detail"])
         self.assertFalse(Referral.objects.exists())
         response = self.post(url, {"receiver": "mk-sic", "summary": "Bullied in a chat group."})
