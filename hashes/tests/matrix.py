@@ -16,6 +16,7 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
+INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 INVALID = Status(422, "INVALID")
 
 # Holders of HashesPerm.VIEW somewhere.
@@ -142,14 +143,14 @@ API = {
     "POST /api/v1/hashes/lists/{list_id}/entries": Expect(
         signed_in=FORBIDDEN,
         anonymous=UNAUTHORIZED,
-        users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+        users=each(INVALID, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
         object_kwargs=_al_list,
     ),
     # The body "{}" names no centre: 400.
     "POST /api/v1/hashes/lists": Expect(
         signed_in=FORBIDDEN,
         anonymous=UNAUTHORIZED,
-        users=each(BAD_REQUEST, "al_supervisor", "al_manager", "mk_manager"),
+        users=each(INVALID, "al_supervisor", "al_manager", "mk_manager"),
     ),
     # The body "{}" changes nothing: the list as it is.
     "PATCH /api/v1/hashes/lists/{list_id}": Expect(
@@ -162,7 +163,7 @@ API = {
     "POST /api/v1/hashes/lists/{list_id}/entries/{entry_id}/active": Expect(
         signed_in=FORBIDDEN,
         anonymous=UNAUTHORIZED,
-        users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+        users=each(INVALID, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
         object_kwargs=_al_entry,
     ),
 }

@@ -97,7 +97,7 @@ class ListApiTests(SicnetTestCase):
         # Not at a centre they do not supervise, and never a name twice.
         for wrong in ({**body, "centre": "mk-sic", "name": "Other"}, body, {**body, "kind": "mine"}):
             response = self.client.post("/api/v1/hashes/lists", wrong, content_type="application/json")
-            self.assertEqual(response.status_code, 400)
+            self.assertEqual(response.status_code, 422)
         self.assertEqual(HashList.objects.filter(name="Other").count(), 0)
 
     def test_patch_changes_only_what_is_given(self):

@@ -15,6 +15,7 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
+INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 INVALID = Status(422, "INVALID")
 
 VIEWERS = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")
@@ -140,7 +141,7 @@ API = {
     "POST /api/v1/hotline/items/{item_id}/hashes": Expect(
         signed_in=FORBIDDEN,
         anonymous=UNAUTHORIZED,
-        users=each(BAD_REQUEST, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
+        users=each(INVALID, "al_analyst", "al_supervisor") | {"mk_analyst": NOT_FOUND},
         object_kwargs=_al_item,
     ),
     **{
@@ -154,12 +155,12 @@ API = {
         for step, outcome in {
             "claim": OK,
             "trace": OK,
-            "assess": BAD_REQUEST,
-            "forward": BAD_REQUEST,
-            "law-enforcement": BAD_REQUEST,
-            "notice": BAD_REQUEST,
-            "removal-check": BAD_REQUEST,
-            "close": BAD_REQUEST,
+            "assess": INVALID,
+            "forward": INVALID,
+            "law-enforcement": INVALID,
+            "notice": INVALID,
+            "removal-check": INVALID,
+            "close": INVALID,
         }.items()
     },
 }

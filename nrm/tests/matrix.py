@@ -22,6 +22,7 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
+INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 UNPROCESSABLE = Status(422, "UNPROCESSABLE")
 # Readers of Albania's assessments: every member of an Albanian centre, the state viewer, the coordinator.
 AL_READERS = ("al_analyst", "al_counsellor", "al_supervisor", "al_manager", "al_auditor", "state_viewer", "coordinator")
@@ -180,7 +181,7 @@ API: dict = {
     "POST /api/v1/nrm/assessments/{assessment_id}/ratings/{number}/evidence": Expect(
         signed_in=NOT_FOUND,
         anonymous=UNAUTHORIZED,
-        users=readers(FORBIDDEN, al_manager=BAD_REQUEST),
+        users=readers(FORBIDDEN, al_manager=INVALID),
         object_kwargs=lambda t: {**_assessment(t), "number": 1},
     ),
 }

@@ -25,6 +25,7 @@ STAFF = HOTLINE_STAFF + HELPLINE_STAFF
 # Who works a service somewhere (hotline.assess or helpline.log): steps, sending, requests.
 WORKERS = ("al_analyst", "al_supervisor", "mk_analyst", "al_counsellor", "mk_counsellor")
 BAD_REQUEST = Status(400, "BAD_REQUEST")
+INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 CONFLICT = Status(409, "CONFLICT")
 # Staff of a service who do not see a referral of Albania's hotline to Serbia.
 NOT_THEIRS = each(NOT_FOUND, "al_counsellor", "mk_analyst", "mk_manager", "mk_counsellor")
@@ -128,12 +129,12 @@ API.update(
     {
         "POST /api/v1/referrals/{referral_id}/acknowledge": _receiver_step(**each(OK, "al_analyst", "al_supervisor")),
         "POST /api/v1/referrals/{referral_id}/accept": _receiver_step(**each(OK, "al_analyst", "al_supervisor")),
-        # No reason, no outcome: the action's own translated 400.
+        # No reason, no outcome: the action's own translated 422.
         "POST /api/v1/referrals/{referral_id}/decline": _receiver_step(
-            **each(BAD_REQUEST, "al_analyst", "al_supervisor")
+            **each(INVALID, "al_analyst", "al_supervisor")
         ),
         "POST /api/v1/referrals/{referral_id}/complete": _receiver_step(
-            **each(BAD_REQUEST, "al_analyst", "al_supervisor")
+            **each(INVALID, "al_analyst", "al_supervisor")
         ),
         # Not accepted yet: the wrong state.
         "POST /api/v1/referrals/{referral_id}/start": _receiver_step(**each(CONFLICT, "al_analyst", "al_supervisor")),
@@ -149,7 +150,7 @@ API.update(
         ),
         # Either side; an empty message is refused.
         "POST /api/v1/referrals/{referral_id}/messages": _receiver_step(
-            **each(BAD_REQUEST, "al_analyst", "al_supervisor")
+            **each(INVALID, "al_analyst", "al_supervisor")
         ),
     }
 )
@@ -176,19 +177,19 @@ API.update(
         "POST /api/v1/referrals/hotline-items/{item_id}": Expect(
             signed_in=FORBIDDEN,
             anonymous=UNAUTHORIZED,
-            users={**each(BAD_REQUEST, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
+            users={**each(INVALID, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
             object_kwargs=_item,
         ),
         "POST /api/v1/referrals/hotline-items/{item_id}/external": Expect(
             signed_in=FORBIDDEN,
             anonymous=UNAUTHORIZED,
-            users={**each(BAD_REQUEST, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
+            users={**each(INVALID, "al_analyst", "al_supervisor"), **each(NOT_FOUND, "mk_analyst")},
             object_kwargs=_item,
         ),
         "POST /api/v1/referrals/helpline-cases/{case_id}": Expect(
             signed_in=FORBIDDEN,
             anonymous=UNAUTHORIZED,
-            users={**each(BAD_REQUEST, "al_counsellor", "al_supervisor"), **each(NOT_FOUND, "mk_counsellor")},
+            users={**each(INVALID, "al_counsellor", "al_supervisor"), **each(NOT_FOUND, "mk_counsellor")},
             object_kwargs=_case,
         ),
     }
