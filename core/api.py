@@ -60,7 +60,7 @@ def error_body(detail: str, field_errors: dict[str, list[str]] | None = None) ->
 
 def error_response(status: int, detail: str, field_errors: dict[str, list[str]] | None = None) -> HttpResponse:
     """An ErrorOut answer outside an operation (the body-limit middleware)."""
-    return JsonResponse(error_body(detail, field_errors), status=status)
+    return JsonResponse(error_body(detail, field_errors), status=status, content_type="application/json; charset=utf-8")
 
 
 # --- Invalid input ------------------------------------------------------------------------------
