@@ -223,7 +223,7 @@ class LimitOffset(LimitOffsetPagination):
         if pagination.offset and pagination.offset >= count:
             raise invalid(
                 "query.offset",
-                _("The offset is past the last row (there are %(count)d rows).") % {"count": count},
+                _("The offset is past the last row."),
             )
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         return {self.items_attribute: queryset[offset : offset + limit], "count": count}

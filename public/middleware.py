@@ -23,9 +23,14 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def _content_length(request: HttpRequest) -> int:
     try:
-        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return 0  # Django reads no body then
+        length = -1
+    if length < 0:
+        # Not a length: Django's stream reads nothing then, but request.body would raise (a 500). No body.
+        request.META["CONTENT_LENGTH"] = "0"
+        return 0
+    return length
 
 
 class BodyLimitMiddleware:
@@ -36,6 +41,7 @@ class BodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = _content_length(request)
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return self.get_response(request)
         is_api = request.path_info.startswith(API_PREFIX)
@@ -47,7 +53,7 @@ class BodyLimitMiddleware:
             limit = None  # a staff upload page: its view judges the size
         else:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and _content_length(request) > limit:
+        if limit is not None and length > limit:
             return self.too_large(request, is_api)
         if (is_api or is_public) and request.content_type in _FORMS:
             try:
