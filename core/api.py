@@ -36,6 +36,7 @@ from ninja.parser import Parser
 BODY_TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 TOO_LARGE = gettext_lazy("The request is too large.")
 NOT_VALID = gettext_lazy("The request is not valid.")
+UNREADABLE = gettext_lazy("The body could not be read.")
 # A JSON integer beyond what a database column holds is refused before it reaches one.
 MAX_INTEGER = 2**63 - 1
 

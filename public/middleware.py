@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import get_language_from_path
 
-from core.api import BODY_TOO_LARGE, TOO_LARGE, error_response
+from core.api import BODY_TOO_LARGE, NOT_VALID, TOO_LARGE, UNREADABLE, error_response
 
 API_PREFIX = "/api/"
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -60,6 +62,10 @@ class BodyLimitMiddleware:
                 request.POST  # noqa: B018 - read here, so that Django's refusal becomes ours
             except BODY_TOO_LARGE:
                 return self.too_large(request, is_api)
+            except (MultiPartParserError, BadRequest):
+                if not is_api:
+                    raise  # a page's 400, as Django answers it
+                return error_response(422, NOT_VALID, {"body": [str(UNREADABLE)]})
         return self.get_response(request)
 
     @staticmethod

@@ -2,10 +2,11 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from api import views as api_views
 from api.root import api
 from core import views as core_views
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", api_views.not_found, name="api_not_found"),
     path("admin/logout/", accounts_views.logout_view),  # audited, like every sign-out
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
