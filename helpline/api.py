@@ -137,7 +137,10 @@ def _errors(form) -> dict[str, list[str]]:
 
 
 @router.get(
-    "/helpline/contacts", response={200: list[ContactOut], **errors(401, 403, 422)}, auth=LOG, url_name="helpline_contacts"
+    "/helpline/contacts",
+    response={200: list[ContactOut], **errors(401, 403, 422)},
+    auth=LOG,
+    url_name="helpline_contacts",
 )
 @paginated()
 def list_contacts(request: HttpRequest):

@@ -190,7 +190,9 @@ def attach_evidence(
     if document is None:
         raise HttpError(422, _("Send the PDF in the multipart field “document”."))
     if document.size > MAX_EVIDENCE_BYTES:
-        raise HttpError(413, _("The file is too large: at most %(size)s.") % {"size": filesizeformat(MAX_EVIDENCE_BYTES)})
+        raise HttpError(
+            413, _("The file is too large: at most %(size)s.") % {"size": filesizeformat(MAX_EVIDENCE_BYTES)}
+        )
     try:
         check_evidence(document)
         evidence_file = actions.attach_evidence(assessment, capability, by=request.user, upload=document)

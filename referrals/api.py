@@ -155,7 +155,10 @@ def list_referrals(request: HttpRequest, direction: Literal["incoming", "outgoin
 
 
 @router.get(
-    "/referrals/notifications/unread", response={200: UnreadOut, **errors(401)}, auth=staff(), url_name="referrals_unread"
+    "/referrals/notifications/unread",
+    response={200: UnreadOut, **errors(401)},
+    auth=staff(),
+    url_name="referrals_unread",
 )
 def unread(request: HttpRequest):
     return {"unread": unread_count(request.user)}

@@ -77,7 +77,9 @@ class ApiFuzzTests(SicnetTestCase, HypothesisTestCase):  # each example in its o
         hash_list = make_list(cls.al_centre, "Fuzzed")
         framework = Framework.objects.first()
         assessment = (
-            Assessment.objects.create(country=cls.al_centre.country, framework=framework, period="2026") if framework else None
+            Assessment.objects.create(country=cls.al_centre.country, framework=framework, period="2026")
+            if framework
+            else None
         )
         provision = Provision.objects.first()
         # Real ids, so that generated requests also get past the lookups into the forms and actions.

@@ -47,7 +47,9 @@ class ApiTests(SicnetTestCase):
             response = self.client.get("/api/v1/hashes/lists")
         self.assertEqual([item["name"] for item in response.json()["items"]], ["Network"])
         self.assertEqual(self.client.get(f"/api/v1/hashes/lists/{self.al_own.pk}/entries").status_code, 404)
-        entries = self.client.get(f"/api/v1/hashes/lists/{self.network.pk}/entries", {"algorithm": "pdq"}).json()["items"]
+        entries = self.client.get(f"/api/v1/hashes/lists/{self.network.pk}/entries", {"algorithm": "pdq"}).json()[
+            "items"
+        ]
         self.assertEqual([e["value"] for e in entries], [PDQ])
         self.assertNotIn("origin", entries[0])
 

@@ -130,12 +130,8 @@ API.update(
         "POST /api/v1/referrals/{referral_id}/acknowledge": _receiver_step(**each(OK, "al_analyst", "al_supervisor")),
         "POST /api/v1/referrals/{referral_id}/accept": _receiver_step(**each(OK, "al_analyst", "al_supervisor")),
         # No reason, no outcome: the action's own translated 422.
-        "POST /api/v1/referrals/{referral_id}/decline": _receiver_step(
-            **each(INVALID, "al_analyst", "al_supervisor")
-        ),
-        "POST /api/v1/referrals/{referral_id}/complete": _receiver_step(
-            **each(INVALID, "al_analyst", "al_supervisor")
-        ),
+        "POST /api/v1/referrals/{referral_id}/decline": _receiver_step(**each(INVALID, "al_analyst", "al_supervisor")),
+        "POST /api/v1/referrals/{referral_id}/complete": _receiver_step(**each(INVALID, "al_analyst", "al_supervisor")),
         # Not accepted yet: the wrong state.
         "POST /api/v1/referrals/{referral_id}/start": _receiver_step(**each(CONFLICT, "al_analyst", "al_supervisor")),
         # The sender's step, on Albania's referral to Serbia.
@@ -149,9 +145,7 @@ API.update(
             object_kwargs=_hotline_referral,
         ),
         # Either side; an empty message is refused.
-        "POST /api/v1/referrals/{referral_id}/messages": _receiver_step(
-            **each(INVALID, "al_analyst", "al_supervisor")
-        ),
+        "POST /api/v1/referrals/{referral_id}/messages": _receiver_step(**each(INVALID, "al_analyst", "al_supervisor")),
     }
 )
 

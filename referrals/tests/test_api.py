@@ -125,7 +125,9 @@ class ApiStepTests(SicnetTestCase):
         self.login_as(self.mk_analyst)
         response = self.post(referral, "complete", {"outcome": "removed"})
         self.assertEqual(response.status_code, 409)
-        self.assertEqual(response.json(), {"detail": "This referral cannot take that step in its current state.", "errors": {}})
+        self.assertEqual(
+            response.json(), {"detail": "This referral cannot take that step in its current state.", "errors": {}}
+        )
         self.assertEqual(self.status_of(referral), Status.SENT)
         self.login_as(self.al_analyst)
         self.assertEqual(self.post(referral, "revoke").json()["status"], "revoked")
@@ -137,7 +139,9 @@ class ApiStepTests(SicnetTestCase):
         for step in ("acknowledge", "accept", "start"):
             response = self.post(referral, step)
             self.assertEqual(response.status_code, 403, step)
-            self.assertEqual(response.json(), {"detail": "Your centre cannot take this step on this referral.", "errors": {}})
+            self.assertEqual(
+                response.json(), {"detail": "Your centre cannot take this step on this referral.", "errors": {}}
+            )
         self.login_as(self.mk_analyst)
         self.assertEqual(self.post(referral, "revoke").status_code, 403)
         self.assertEqual(self.status_of(referral), Status.SENT)
