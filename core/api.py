@@ -128,6 +128,13 @@ def _hostile(value: Any) -> bool:
     return False
 
 
+def _too_deep_or_hostile(value: Any) -> bool:
+    try:
+        return _hostile(value)
+    except RecursionError:  # no schema of ours nests this deep
+        return True
+
+
 class SafeJsonParser(Parser):
     """The body as the guard already parsed and checked it (once per request)."""
 
@@ -159,9 +166,9 @@ def guard_input(run: Callable) -> Callable:
             if _takes(operation, BodyModel) and not _takes(operation, FormModel, FileModel) and request.body:
                 try:
                     request._sicnet_json = json.loads(request.body)
-                except ValueError:  # also a body that is not UTF-8
+                except (ValueError, RecursionError):  # also a body that is not UTF-8, or nested too deep
                     raise invalid("body", _MESSAGES["json_invalid"]) from None
-                if _hostile(request._sicnet_json):
+                if _too_deep_or_hostile(request._sicnet_json):
                     raise invalid("body", _("The request contains characters or numbers that are not allowed."))
         except BODY_TOO_LARGE:
             return api.create_response(request, error_body(TOO_LARGE), status=413)

@@ -160,6 +160,8 @@ class FailingCallsTests(SicnetTestCase):
         contacts = "/api/v1/helpline/contacts"
         cases = {
             "malformed JSON": b'{"kind": ',
+            "nested too deep": b"[" * 100_000 + b"]" * 100_000,
+            "nested deep": b'{"categories": ' + b"[" * 900 + b"]" * 900 + b"}",
             "not UTF-8": b'{"summary": "\xff\xfe"}',
             "a NUL byte": {"summary": "a\x00b"},
             "a lone surrogate": '{"summary": "a\\ud800b"}',
