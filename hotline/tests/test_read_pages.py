@@ -95,7 +95,7 @@ class ReadPagesDoNotWriteTests(SicnetTestCase):
         url = "/api/v1/hotline/items"
         self.client.get(url, headers=headers)  # the token's last use is remembered once a minute, not on each call
         self.assert_reads_only(lambda: self.client.get(url, headers=headers))
-        self.assertEqual(self.client.get(url, headers=headers).json(), [])
+        self.assertEqual(self.client.get(url, headers=headers).json(), {"items": [], "count": 0})
 
     def test_a_report_appears_once_the_loop_has_attached_it(self):
         self.login_as(self.al_analyst)
