@@ -72,4 +72,4 @@ class BodyLimitMiddleware:
     def too_large(request: HttpRequest, is_api: bool) -> HttpResponse:
         if is_api:
             return error_response(413, TOO_LARGE)
-        return render(request, "public/too_large.html", status=413)
+        return render(request, "public/errors/413.html", status=413)
