@@ -517,8 +517,8 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @permission_required(LOG)
 def contact_escalate(request: HttpRequest, contact_id) -> HttpResponse:
+    from core.canonical_urls import InvalidURL
     from hotline.actions import HotlineError
-    from hotline.urls_canonical import InvalidURL
 
     contact = _contact(request, contact_id)
     form = forms.EscalationForm(request.POST if request.method == "POST" else None)
