@@ -64,15 +64,16 @@ def subscribed(event: str, handler, *, name: str):
         events.unsubscribe(event, name)
 
 
-def deliver_again(event) -> None:
+def deliver_again(event) -> bool:
     """Deliver an event once more as if nothing recorded the first delivery (its sealed content is
-    erased, as after a real delivery): proves that subscribers are idempotent by themselves."""
+    erased, as after a real delivery): proves that subscribers are idempotent by themselves.
+    Answers whether every subscriber succeeded."""
     from core import events
     from core.models import Event, EventStatus
 
     event.handled.all().delete()
     Event.objects.filter(pk=event.pk).update(status=EventStatus.PENDING, sealed="")
-    events.deliver(event.pk)
+    return events.deliver(event.pk)
 
 
 def raw_column(table: str, column: str, pk) -> str:

@@ -61,7 +61,7 @@ class OutcomeFlowTests(SicnetTestCase):
         completed_at = referral.completed_at
         counts = (AuditEntry.objects.count(), Notification.objects.count(), ItemEvent.objects.count())
         for name in ("hotline.removal_confirmed", "referrals.completed"):
-            deliver_again(Event.objects.get(name=name))
+            self.assertTrue(deliver_again(Event.objects.get(name=name)))
         run_worker()
         referral.refresh_from_db()
         self.assertEqual(referral.completed_at, completed_at)
