@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ScopedQuerySet
+from core.access import ScopedQuerySet, centre_ids_with
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
 from helpline.permissions import HelplinePerm
@@ -151,8 +151,6 @@ class Category(BaseModel):
 
 def _restricted_case_filter(user, prefix: str = "") -> models.Q:
     """Not restricted, or the user owns it, or supervises its centre (``prefix`` reaches the case)."""
-    from core.access import centre_ids_with
-
     supervised = centre_ids_with(user, HelplinePerm.SUPERVISE)
     return (
         models.Q(**{f"{prefix}restricted": False})

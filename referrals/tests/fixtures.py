@@ -6,10 +6,11 @@ Macedonia's users must not see at all.
 
 from __future__ import annotations
 
+from core.permissions import Role
 from helpline.tests import fixtures as helpline_fixtures
 from hotline import actions as hotline_actions
 from hotline.models import Item
-from network.models import Centre, CentreService, Country, Service
+from network.models import Centre, CentreService, Country, Membership, Service
 from referrals import actions
 
 
@@ -49,9 +50,6 @@ def al_helpline_referral(t, receiver=None):
 def rs_analyst(t):
     """Serbia's hotline analyst (not a canonical user: the permission matrix never signs in as them)."""
     from django.contrib.auth import get_user_model
-
-    from core.permissions import Role
-    from network.models import Membership
 
     user = get_user_model().objects.filter(email="rs_analyst@test.example").first()
     if user is None:
