@@ -9,12 +9,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
+from unittest import skipUnless
 
 from django.core.management import call_command
-from django.db import transaction
-from django.test import TestCase
+from django.db import connection, connections, transaction
+from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -188,3 +191,36 @@ class AdminTests(TestCase):
         self.assertNotContains(detail, "secret.example.com")
         self.assertNotContains(detail, 'name="_save"')
         self.assertEqual(self.client.post(f"/admin/core/event/{event.pk}/delete/").status_code, 403)
+
+
+@skipUnless(connection.vendor == "postgresql", "needs row locks and concurrent transactions (PostgreSQL)")
+class ConcurrentDeliveryTests(TransactionTestCase):
+    def test_two_deliveries_at_once_run_a_subscriber_once(self):
+        calls = []
+        started = threading.Event()
+
+        def slow(event):
+            calls.append(event.pk)
+            started.set()
+            time.sleep(0.5)  # the other delivery arrives while this one holds the record
+
+        def deliver(event_id):
+            try:
+                events.deliver(event_id)
+            finally:
+                connections.close_all()
+
+        with subscribed(NAME, slow, name="tests.slow"):
+            with transaction.atomic():
+                event = events.emit(NAME, payload={})
+            first = threading.Thread(target=deliver, args=(event.pk,))
+            first.start()
+            started.wait(5)
+            second = threading.Thread(target=deliver, args=(event.pk,))
+            second.start()
+            first.join(10)
+            second.join(10)
+        self.assertEqual(len(calls), 1)
+        event.refresh_from_db()
+        self.assertEqual(event.status, EventStatus.DELIVERED)
+        self.assertEqual(EventHandled.objects.filter(event=event).count(), 1)
