@@ -12,7 +12,7 @@ from helpline import actions
 
 
 def link_hotline_report(event: Event) -> None:
-    """ "hotline.escalation_filed": the hotline filed an escalation's report; the contact shows it."""
+    """On "hotline.escalation_filed": the hotline filed an escalation's report; the contact shows it."""
     payload = event.payload
     actions.link_escalation_report(payload["escalation"], report_id=payload["report"], reference=payload["reference"])
 

@@ -18,7 +18,7 @@ from hotline.taxonomy import Source
 
 
 def record_referral_outcome(event: Event) -> None:
-    """ "referrals.completed": a forwarded item's partner gave its outcome; the item shows it."""
+    """On "referrals.completed": a forwarded item's partner gave its outcome; the item shows it."""
     payload = event.payload
     if not payload.get("item"):
         return  # not a referral of a hotline item
@@ -32,7 +32,7 @@ def record_referral_outcome(event: Event) -> None:
 
 
 def file_escalation(event: Event) -> None:
-    """ "helpline.escalated": a counsellor sent reported URLs; file them as a report, once per
+    """On "helpline.escalated": a counsellor sent reported URLs; file them as a report, once per
     escalation (its idempotency key), and tell the helpline the report's reference."""
     payload = event.payload
     key = f"helpline-escalation:{payload['escalation']}"

@@ -15,7 +15,7 @@ from referrals import actions
 
 
 def complete_on_removal(event: Event) -> None:
-    """ "hotline.removal_confirmed": a referral the item came from completes with "removed"."""
+    """On "hotline.removal_confirmed": a referral the item came from completes with "removed"."""
     item = Item.objects.filter(pk=event.payload["item"]).first()
     if item is None:
         return

@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.models import Event, EventStatus
-from core.testing import deliver_again, run_worker
+from core.testing import SicnetTestCase, deliver_again, run_worker
 from helpline.models import Escalation
 from helpline.tests import fixtures
 from hotline.models import Item, Report
-from network.testing import SicnetTestCase
 
 
 class EscalationFlowTests(SicnetTestCase):
