@@ -33,6 +33,7 @@ MAX_ATTEMPTS = 10
 LOST_AFTER = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=5)
 LONGEST_WAIT = timedelta(hours=12)
+KEEP_DELIVERED = timedelta(days=30)  # then a delivered event is only history: the sweeper deletes it
 
 Handler = Callable[[Event], None]
 
@@ -172,6 +173,13 @@ def sweep(*, now: datetime | None = None, limit: int = 500) -> tuple[int, int]:
     )
     results = [deliver(pk) for pk in list(due)]
     return sum(results), len(results) - sum(results)
+
+
+def prune(*, now: datetime | None = None) -> int:
+    """Delete the events delivered more than KEEP_DELIVERED ago (dead ones stay until a person acts)."""
+    cutoff = (now or timezone.now()) - KEEP_DELIVERED
+    deleted, _by_model = Event.objects.filter(status=EventStatus.DELIVERED, delivered_at__lt=cutoff).delete()
+    return deleted
 
 
 def revive(event_id) -> bool:

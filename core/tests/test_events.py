@@ -160,6 +160,20 @@ class RetryTests(TestCase):
         self.assertEqual(broken.seen, [{"item": "1"}])
         self.assertEqual(EventHandled.objects.filter(event=event).count(), 1)
 
+    def test_delivered_events_are_deleted_after_30_days_and_dead_ones_kept(self):
+        with transaction.atomic():
+            delivered = events.emit(NAME, payload={"item": "1"})
+            dead = events.emit(NAME, payload={"item": "2"})
+        run_worker()
+        Event.objects.filter(pk=dead.pk).update(status=EventStatus.DEAD)
+        with clock(timezone.now() + timedelta(days=29)):
+            call_command("deliver_events", verbosity=0)
+        self.assertEqual(Event.objects.count(), 2)
+        with clock(timezone.now() + timedelta(days=31)):
+            call_command("deliver_events", verbosity=0)
+        self.assertEqual(list(Event.objects.values_list("pk", flat=True)), [dead.pk])
+        self.assertFalse(EventHandled.objects.filter(event_id=delivered.pk).exists())
+
     def test_a_subscriber_that_fails_leaves_no_half_done_work(self):
         def half_then_fail(event):
             Event.objects.filter(pk=event.pk).update(last_error="written by the subscriber")

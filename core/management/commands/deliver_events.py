@@ -1,4 +1,5 @@
-"""Re-deliver events whose queued delivery was lost or failed (run from cron, e.g. every minute)."""
+"""Re-deliver events whose queued delivery was lost or failed (run from cron, e.g. every minute),
+and delete those delivered more than 30 days ago."""
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
             self.stdout.write("delivered" if done else "not delivered: see the event's last error")
             return
         delivered, waiting = events.sweep(limit=limit)
+        events.prune()
         if options["verbosity"]:
             self.stdout.write(f"{delivered} delivered, {waiting} still waiting or dead")
