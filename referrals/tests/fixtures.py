@@ -11,6 +11,7 @@ from helpline.tests import fixtures as helpline_fixtures
 from hotline import actions as hotline_actions
 from hotline.models import Item
 from network.models import Centre, CentreService, Country, Membership, Service
+from notify.models import WebhookEndpoint
 from referrals import actions
 
 
@@ -67,6 +68,4 @@ def rs_to_al_request(t):
 
 def al_endpoint(t, url: str = "https://hooks.al.example/referrals"):
     """A webhook endpoint of Albania's centre (saved directly: no address check)."""
-    from notify.models import WebhookEndpoint
-
     return WebhookEndpoint.objects.create(centre=t.al_centre, url=url, secret="old-secret")
