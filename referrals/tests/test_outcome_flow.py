@@ -12,8 +12,9 @@ from core.models import Event
 from core.testing import SicnetTestCase, deliver_again, run_worker
 from hotline import actions as hotline_actions
 from hotline.models import Item, ItemEvent, ItemStatus
+from notify.models import Notification
 from referrals import actions
-from referrals.models import Notification, Outcome, Status
+from referrals.models import Outcome, Status
 from referrals.tests import fixtures
 
 
