@@ -36,6 +36,7 @@ test: $(VENV)/.installed-dev translations
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports
 
 ## make messages: extract new strings into locale/ and <app>/locale/ (needs GNU gettext)
 messages: $(VENV)/.installed

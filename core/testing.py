@@ -1,6 +1,7 @@
 """What every app's tests share without importing an app: the base test case and its canonical
 users (the network they work in is built by the function SICNET_TEST_NETWORK names), running the
-task worker once, a fixed clock, a column as stored.
+task worker once, a fixed clock, a column as stored, subscribing to an event for a test and
+delivering an event a second time.
 
 The base test case that builds the network for them is ``network.testing.SicnetTestCase``.
 """
@@ -49,6 +50,30 @@ def clock(moment: datetime):
     """Every ``timezone.now()`` answers ``moment``."""
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield moment
+
+
+@contextlib.contextmanager
+def subscribed(event: str, handler, *, name: str):
+    """``handler`` subscribes to ``event`` for the block only."""
+    from core import events
+
+    events.subscribe(event, handler, name=name)
+    try:
+        yield
+    finally:
+        events.unsubscribe(event, name)
+
+
+def deliver_again(event) -> bool:
+    """Deliver an event once more as if nothing recorded the first delivery (its sealed content is
+    erased, as after a real delivery): proves that subscribers are idempotent by themselves.
+    Answers whether every subscriber succeeded."""
+    from core import events
+    from core.models import Event, EventStatus
+
+    event.handled.all().delete()
+    Event.objects.filter(pk=event.pk).update(status=EventStatus.PENDING, sealed="")
+    return events.deliver(event.pk)
 
 
 def raw_column(table: str, column: str, pk) -> str:

@@ -11,10 +11,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record, save_recorded
+from core import events
 from core.access import has_perm
+from core.canonical_urls import canonicalize
 from core.crypto import keyed_hash
+from core.tasks import send_email
 from helpline.models import (
     QUICK_KINDS,
     Case,
@@ -33,6 +37,8 @@ from helpline.models import (
     age_band_for,
 )
 from helpline.permissions import HelplinePerm
+from network.models import Service as NetworkService
+from network.queries import covering_centre
 
 IDENTIFIER_PURPOSE = "helpline.identifier"
 
@@ -322,7 +328,6 @@ def complete_task(task: FollowUpTask, *, by) -> None:
 @transaction.atomic
 def mark_task_reminded(task: FollowUpTask) -> None:
     """Queue the reminder e-mail for a task that fell due (run by the reminder task)."""
-    from core.tasks import send_email
     from helpline.notifications import reminder_message
 
     task.reminded_at = timezone.now()
@@ -339,7 +344,6 @@ def mark_task_reminded(task: FollowUpTask) -> None:
 def _raise_alert(*, centre, by, contact: Contact | None = None, case: Case | None = None) -> UrgentAlert:
     # Called inside the caller's transaction: the alert, its audit entry and its e-mails stand or
     # fall together with the change that raised them.
-    from core.tasks import send_email
     from helpline.notifications import alert_message, supervisor_emails
 
     alert = UrgentAlert.objects.create(centre=centre, contact=contact, case=case, raised_by=by)
@@ -494,39 +498,76 @@ def purge_case(case: Case) -> None:
 # --- Escalation to the hotline -------------------------------------------------------------------
 
 
+MAX_ESCALATED_URLS = 20
+
+
+class EscalationRefused(Exception):
+    """An escalation that cannot be sent; ``message`` is translated."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
 @transaction.atomic
 def escalate_to_hotline(contact: Contact, *, by, urls: list[str], harm_type: str, where_seen: str = "") -> Escalation:
     """Send reported URLs to the hotline covering the contact's country; linked both ways.
 
-    The hotline report carries the contact's id as its origin; the contact keeps the report's id
-    and reference. No narrative goes with it: the hotline sees the URLs and the harm type only.
-    Raises the hotline's HotlineError or InvalidURL (their messages are translated).
+    Recorded here and stated as the event "helpline.escalated": the hotline files the report
+    (hotline.subscribers) with the contact's id as its origin, and answers with its reference
+    ("hotline.escalation_filed"), which the contact then shows. No narrative goes with it: the
+    hotline gets the URLs and the harm type only, the URLs and where they were seen sealed in the
+    event. Refused at once, with translated messages: a URL the hotline would refuse
+    (core.canonical_urls.InvalidURL), no URL or too many, no hotline covering the country
+    (EscalationRefused).
     """
-    from hotline.actions import create_report
-
-    report, _created = create_report(
-        country=contact.centre.country.code,
-        harm_type=harm_type,
-        urls=urls,
-        source="helpline_escalation",
-        where_seen=where_seen,
-        by=by,
-        origin_reference=str(contact.pk),
-    )
+    urls = list(dict.fromkeys(canonicalize(url) for url in urls))
+    if not 1 <= len(urls) <= MAX_ESCALATED_URLS:
+        raise EscalationRefused(_("Give between 1 and 20 web addresses."))
+    country = contact.centre.country.code
+    hotline = covering_centre(country, NetworkService.HOTLINE)
+    if hotline is None:
+        raise EscalationRefused(_("No hotline takes reports for this country yet."))
     escalation = Escalation.objects.create(
-        centre_id=contact.centre_id,
-        contact=contact,
-        report_id=report.pk,
-        report_reference=report.reference,
-        url_count=len(urls),
-        escalated_by=by,
+        centre_id=contact.centre_id, contact=contact, url_count=len(urls), escalated_by=by
     )
     record(
         "helpline.escalated_to_hotline",
         actor=by,
         centre_id=contact.centre_id,
         obj=escalation,
-        changes={"contact": str(contact.pk), "report": report.reference, "url_count": len(urls)},
+        changes={"contact": str(contact.pk), "hotline": str(hotline.pk), "url_count": len(urls)},
+    )
+    events.emit(
+        "helpline.escalated",
+        payload={
+            "escalation": str(escalation.pk),
+            "contact": str(contact.pk),
+            "country": country,
+            "harm_type": harm_type,
+            "hotline_centre": str(hotline.pk),
+            "by": str(by.pk) if by else None,
+        },
+        sealed={"urls": urls, "where_seen": where_seen},
+        centre_id=contact.centre_id,
+    )
+    return escalation
+
+
+@transaction.atomic
+def link_escalation_report(escalation_id, *, report_id, reference: str) -> Escalation | None:
+    """The hotline filed the report of an escalation: the contact shows its reference. Idempotent."""
+    escalation = Escalation.objects.select_for_update().filter(pk=escalation_id).first()
+    if escalation is None or escalation.report_id is not None:
+        return escalation
+    escalation.report_id, escalation.report_reference = report_id, reference
+    escalation.save(update_fields=["report_id", "report_reference", "updated_at"])
+    record(
+        "helpline.escalation_filed",
+        actor_label="hotline",
+        centre_id=escalation.centre_id,
+        obj=escalation,
+        changes={"contact": str(escalation.contact_id), "report": reference},
     )
     return escalation
 

@@ -7,9 +7,10 @@ class HelplineConfig(AppConfig):
     verbose_name = _("Helpline")
 
     def ready(self):
-        from helpline import figures, navigation, permissions, widgets
+        from helpline import figures, navigation, permissions, subscribers, widgets
 
         permissions.register()
         navigation.register()
         widgets.register()
         figures.register()
+        subscribers.register()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.canonical_urls import InvalidURL, canonicalize
+from core.taxonomy import HarmType
 from helpline.models import (
     QUICK_KINDS,
     CaseStatus,
@@ -192,17 +194,15 @@ class EscalationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
         max_length=20_000,
     )
-    harm_type = forms.ChoiceField(label=_("What kind of harm"))
+    harm_type = forms.ChoiceField(label=_("What kind of harm"), choices=HarmType.choices)
     where_seen = forms.CharField(label=_("Where it was seen (app, site, game)"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        from hotline.taxonomy import HarmType
-
-        super().__init__(*args, **kwargs)
-        self.fields["harm_type"].choices = HarmType.choices
-
     def clean_urls(self) -> list[str]:
+        """The canonical URLs; an address the hotline would refuse is refused here, with its words."""
         urls = [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
         if not 1 <= len(urls) <= 20:
             raise forms.ValidationError(_("Give between 1 and 20 web addresses."))
-        return urls
+        try:
+            return list(dict.fromkeys(canonicalize(url) for url in urls))
+        except InvalidURL as error:
+            raise forms.ValidationError(error.message)

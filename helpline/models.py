@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ScopedQuerySet
+from core.access import ScopedQuerySet, centre_ids_with
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
 from helpline.permissions import HelplinePerm
@@ -151,8 +151,6 @@ class Category(BaseModel):
 
 def _restricted_case_filter(user, prefix: str = "") -> models.Q:
     """Not restricted, or the user owns it, or supervises its centre (``prefix`` reaches the case)."""
-    from core.access import centre_ids_with
-
     supervised = centre_ids_with(user, HelplinePerm.SUPERVISE)
     return (
         models.Q(**{f"{prefix}restricted": False})
@@ -549,9 +547,10 @@ class Escalation(BaseModel):
         Contact, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("contact")
     )
     # The hotline report by id and reference, not a foreign key: the helpline does not own it,
-    # and the report may live at a partner centre that covers the country.
-    report_id = models.UUIDField(_("hotline report id"))
-    report_reference = models.CharField(_("hotline report reference"), max_length=20)
+    # and the report may live at a partner centre that covers the country. Empty until the hotline
+    # has filed the report (the event "hotline.escalation_filed", helpline.subscribers).
+    report_id = models.UUIDField(_("hotline report id"), null=True, blank=True)
+    report_reference = models.CharField(_("hotline report reference"), max_length=20, blank=True)
     url_count = models.PositiveSmallIntegerField(_("number of URLs"))
     escalated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("escalated by")
@@ -565,4 +564,4 @@ class Escalation(BaseModel):
         verbose_name_plural = _("escalations to the hotline")
 
     def __str__(self) -> str:
-        return self.report_reference
+        return self.report_reference or str(_("sent to the hotline"))

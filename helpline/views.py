@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.actions import record
 from core.access import access_centre, access_object, centres_with, country_ids_with, permission_required
+from core.canonical_urls import InvalidURL
 from helpline import actions, forms, queries
 from helpline.models import (
     CASE_DATA_PERMISSION,
@@ -517,19 +518,15 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 @permission_required(LOG)
 def contact_escalate(request: HttpRequest, contact_id) -> HttpResponse:
-    from hotline.actions import HotlineError
-    from hotline.urls_canonical import InvalidURL
-
     contact = _contact(request, contact_id)
     form = forms.EscalationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            escalation = actions.escalate_to_hotline(contact, by=request.user, **form.cleaned_data)
-        except (HotlineError, InvalidURL) as error:
+            actions.escalate_to_hotline(contact, by=request.user, **form.cleaned_data)
+        except (actions.EscalationRefused, InvalidURL) as error:
             form.add_error("urls", error.message)
         else:
-            messages.success(
-                request, _("Sent to the hotline as report %(reference)s.") % {"reference": escalation.report_reference}
-            )
+            # The hotline files the report in the background; the contact shows its reference then.
+            messages.success(request, _("Sent to the hotline. Its report reference shows on this contact once filed."))
             return redirect("helpline:contact", contact_id=contact.pk)
     return render(request, "helpline/escalation_form.html", {"form": form, "contact": contact})

@@ -21,6 +21,7 @@ from accounts.api_auth import staff
 from audit.actions import record
 from core.access import access_object
 from core.api import errors, paginated
+from core.canonical_urls import defang
 from hashes import values as hash_values
 from hotline import actions, queries, throttle
 from hotline import public_messages as msg
@@ -31,7 +32,6 @@ from hotline.queries import public_status, queue, report_by_token
 from hotline.report_rules import CHOOSE_COUNTRY, clean_report
 from hotline.steps import STEPS
 from hotline.taxonomy import Source
-from hotline.urls_canonical import defang
 
 router = Router(tags=["hotline"])
 

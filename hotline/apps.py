@@ -8,10 +8,11 @@ class HotlineConfig(AppConfig):
 
     def ready(self):
         from core import readiness
-        from hotline import figures, navigation, permissions, waiting, widgets
+        from hotline import figures, navigation, permissions, subscribers, waiting, widgets
 
         permissions.register()
         navigation.register()
         widgets.register()
         figures.register()
         readiness.register("hotline.attaching", waiting.attaching_lag)
+        subscribers.register()

@@ -1,7 +1,8 @@
 """Demo reports for `manage.py seed_demo`: fictitious URLs on reserved example domains only."""
 
-from hotline.actions import create_report, idempotency_hash
-from hotline.models import Report
+from hashes.demo import demo_value
+from hotline.actions import add_item_hashes, create_report, idempotency_hash, url_hash
+from hotline.models import Item, Report
 from hotline.taxonomy import HarmType, Source
 
 # (idempotency key, country, harm type, URLs, reported by a child, age band)
@@ -36,10 +37,6 @@ def seed() -> None:
 def _known_hash_on_an_item() -> None:
     """Albania's gallery item carries the hash of a picture already in the demo lists: its page
     shows "Known: classified as … in list …" and the offer to apply it."""
-    from hashes.demo import demo_value
-    from hotline.actions import add_item_hashes, url_hash
-    from hotline.models import Item
-
     item = Item.objects.filter(url_hash=url_hash("https://images.example.com/gallery/4821")).first()
     if item is not None and item.is_open:
         add_item_hashes(item, by=None, values=[("sha256", demo_value("al-crca confirmed", 1))], source="demo")

@@ -22,9 +22,9 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.canonical_urls import InvalidURL, canonicalize
 from hotline import taxonomy
 from hotline.models import ItemStatus
-from hotline.urls_canonical import InvalidURL, canonicalize
 
 REQUIRED = ("received_at", "url", "harm_type")
 TIMESTAMPS = ("assessed_at", "forwarded_at", "law_enforcement_at", "notice_at", "removed_at", "closed_at")

@@ -1,23 +1,12 @@
 """Words the public sees, kept in a public_* module so translators know children read them.
 
-The kinds of harm, age bands and coarse statuses of the public form and status page, and the
-reasons a report is refused (used by the page, the public API and the URL rules alike).
+The age bands and coarse statuses of the public form and status page, and the reasons a report
+is refused (used by the page and the public API alike). The kinds of harm are the network's
+(core.taxonomy.HarmType), the reasons a URL is refused core.canonical_urls'.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class HarmType(models.TextChoices):
-    CSAM = "csam", _("Child sexual abuse material")
-    GROOMING = "grooming", _("Grooming or sexual approach to a child")
-    SEXTORTION = "sextortion", _("Sexual blackmail of a child (sextortion)")
-    NCII = "ncii", _("Intimate images shared without consent")
-    CYBERBULLYING = "cyberbullying", _("Cyberbullying")
-    TRAFFICKING = "trafficking", _("Trafficking or exploitation of children")
-    SELF_HARM = "self_harm", _("Self-harm or suicide promotion")
-    HATE = "hate", _("Hate speech or violent extremism")
-    OTHER = "other", _("Other harmful content")
 
 
 class AgeBand(models.TextChoices):
@@ -34,16 +23,6 @@ class PublicStatus(models.TextChoices):
     ACTION_TAKEN = "action_taken", _("Action taken")
     CLOSED = "closed", _("Closed")
 
-
-# Why a web address is refused
-URL_MISSING = _("Enter a web address.")
-URL_TOO_LONG = _("This web address is too long.")
-URL_BAD_CHARACTERS = _("This web address contains spaces or characters that are not allowed.")
-URL_UNREADABLE = _("This web address could not be read.")
-URL_NOT_WEB = _("Only web addresses starting with http:// or https:// can be reported.")
-URL_NO_HOST = _("This web address has no site name.")
-URL_BAD_HOST = _("The site name in this web address is not valid.")
-URL_PRIVATE = _("This web address points to a private or local network, not the internet.")
 
 # Why a report is refused
 URL_COUNT = _("Give between 1 and 20 web addresses.")

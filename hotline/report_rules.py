@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
+from core.canonical_urls import InvalidURL, canonicalize
 from hotline import taxonomy
-from hotline.urls_canonical import InvalidURL, canonicalize
 
 MAX_URLS = 20
 MAX_WHERE_SEEN = 200

@@ -6,8 +6,10 @@ Codes are stable identifiers used by the API and the import; labels are translat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The public form's choices live with the words the public sees; the rest of the code finds them here.
-from hotline.public_messages import AgeBand, HarmType  # noqa: F401
+# The public form's choices live with the words the public sees, the kinds of harm with the
+# network's shared vocabulary; the rest of the hotline finds them here.
+from core.taxonomy import HarmType  # noqa: F401
+from hotline.public_messages import AgeBand  # noqa: F401
 
 
 class Source(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from accounts.actions import revoke_api_token
 from audit.actions import record
 from core.access import forget_memberships
 from network.models import Centre, Membership
@@ -32,9 +33,7 @@ def revoke_role(membership: Membership, *, by) -> None:
         return
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
-    # A revoked role also ends the tokens that acted through it.
-    from accounts.actions import revoke_api_token  # accounts owns tokens
-
+    # A revoked role also ends the tokens that acted through it (accounts owns tokens).
     for token in membership.api_tokens.filter(revoked_at__isnull=True):
         revoke_api_token(token, by=by)
     record(

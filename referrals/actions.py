@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from audit.actions import record
+from core import events
 from core.access import has_perm, users_with
 from helpline.permissions import HelplinePerm
+from hotline import actions as hotline_actions
 from hotline.permissions import HotlinePerm
 from notify.actions import notify
 from notify.models import Notification
@@ -181,8 +183,6 @@ def send_external(item, *, by, target: str, name: str = "", reference: str = "")
 def _record_on_item(item, *, by, target: str, name: str, country: str = "", reference: str = "") -> None:
     """The hand-over is also the item's own step (forwarded, or reported to law enforcement), so its
     status, timeline and figures show it without the analyst entering it twice."""
-    from hotline import actions as hotline_actions
-
     if not item.is_open:
         return
     label = name or str(ExternalTarget(target).label)
@@ -349,24 +349,28 @@ def complete(referral: Referral, *, by, outcome: str, note: str = "") -> Referra
         outcome=outcome,
         outcome_note=note.strip(),
     )
-    if completed.kind == Kind.HOTLINE_ITEM and completed.source_id:
-        # The outcome flows back onto the sender's own item (its timeline, its removal time).
-        from hotline.actions import record_partner_outcome
-
-        record_partner_outcome(
-            completed.source_id,
-            referral_id=completed.pk,
-            partner=completed.receiver.code,
-            outcome=outcome,
-            at=completed.completed_at,
-        )
+    # A fact for the apps that care: the hotline writes the outcome on the sender's own item
+    # (its timeline, its removal time). Ids and codes only.
+    item = completed.source_id if completed.kind == Kind.HOTLINE_ITEM else None
+    events.emit(
+        "referrals.completed",
+        payload={
+            "referral": str(completed.pk),
+            "item": str(item) if item else None,
+            "partner": completed.receiver.code,
+            "outcome": outcome,
+            "at": completed.completed_at.isoformat(),
+        },
+        centre_id=completed.sender_id,
+    )
     return completed
 
 
 def hotline_removal_confirmed(item, *, by) -> list[Referral]:
     """The receiving hotline confirmed removal of an item it accepted from referrals: each such
-    referral still open completes with "removed" (the sender's item then shows it). Runs inside the
-    hotline's removal-check transaction; answers the referrals completed."""
+    referral still open completes with "removed" (the sender's item then shows it). Run on the
+    event "hotline.removal_confirmed" (referrals.subscribers); a second run finds nothing open.
+    Answers the referrals completed."""
     open_referrals = Referral.objects.filter(
         kind=Kind.HOTLINE_ITEM,
         receiver_id=item.centre_id,

@@ -10,7 +10,7 @@ class ReferralsConfig(AppConfig):
         from django.urls import reverse
 
         from notify import registry
-        from referrals import navigation, widgets
+        from referrals import navigation, subscribers, widgets
         from referrals.models import Event
 
         # Notifications and webhooks of referrals; a notification opens the referral's page.
@@ -18,3 +18,4 @@ class ReferralsConfig(AppConfig):
         registry.register_target("referrals.referral", lambda pk: reverse("referrals:detail", args=[pk]))
         navigation.register()
         widgets.register()
+        subscribers.register()

@@ -9,8 +9,14 @@ detail only when consent to share is recorded or a supervisor overrides it with 
 
 from __future__ import annotations
 
-from helpline.models import Contact, Urgency
+from django.utils.translation import gettext as _
+
+from helpline import actions as helpline_actions
+from helpline.models import AgeBand, Contact, RiskLevel, Urgency
+from hotline import taxonomy
+from hotline.actions import create_report
 from hotline.models import Item
+from referrals.models import Kind
 
 
 def _iso(value) -> str:
@@ -67,11 +73,7 @@ def helpline_packet(case, *, summary: str, override: bool = False) -> tuple[dict
 
 def create_receiver_record(referral, *, by):
     """The receiver's own record from the packet; returns its id (None for a request for information)."""
-    from referrals.models import Kind
-
     if referral.kind == Kind.HOTLINE_ITEM:
-        from hotline.actions import create_report
-
         facts = referral.packet
         report, _created = create_report(
             country=referral.sender.country.code,
@@ -85,8 +87,6 @@ def create_receiver_record(referral, *, by):
         )
         return report.pk
     if referral.kind == Kind.HELPLINE_CASE:
-        from helpline import actions as helpline_actions
-
         facts, narrative = referral.packet, referral.narrative
         data = {
             "kind": "counselling",
@@ -103,11 +103,6 @@ def create_receiver_record(referral, *, by):
 
 def display_rows(referral) -> list[tuple[str, str]]:
     """The packet's facts as (label, value) pairs in the reader's language; URLs are left out (shown defanged)."""
-    from django.utils.translation import gettext as _
-
-    from helpline.models import AgeBand, RiskLevel, Urgency
-    from hotline import taxonomy
-
     facts = referral.packet or {}
     choices = {
         "harm_type": (_("Reported harm"), taxonomy.HarmType),

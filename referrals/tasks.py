@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from notify import webhooks
 from referrals import actions
 
 
@@ -10,8 +11,6 @@ def check_deadlines() -> dict:
     """Remind receivers of overdue referrals, then alert both centres' supervisors; queue again
     the webhook deliveries whose worker was lost (notify's sweep, so the cron line that runs this
     check keeps doing it)."""
-    from notify import webhooks
-
     reminded, escalated = actions.remind_overdue()
     return {"reminded": reminded, "escalated": escalated, "requeued": webhooks.requeue_stalled()}
 
@@ -19,6 +18,4 @@ def check_deadlines() -> dict:
 @task()
 def deliver_webhook(*, delivery_id: str) -> str:
     """Deliveries queued before webhooks moved to notify still name this task: run notify's."""
-    from notify import webhooks
-
     return webhooks.attempt(delivery_id)

@@ -5,7 +5,7 @@
 set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/.."
-PY="$PWD/.venv/bin/python"
+PY="${PY:-$PWD/.venv/bin/python}"
 LANGS=(-l sq -l mk -l sr -l sr_Latn -l bs -l hr)
 OPTS=(--add-location=file --no-obsolete)
 IGNORES=(-i ".venv/*" -i "var/*" -i "bench/*")

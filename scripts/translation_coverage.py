@@ -16,6 +16,9 @@ LANGUAGES = ["sq", "mk", "sr", "sr_Latn", "bs", "hr"]
 PUBLIC_SOURCES = (
     "public/",
     "core/templates/core/form_fields.html",
+    # What a reporter reads when a URL is refused, and the kinds of harm the public form offers.
+    "core/canonical_urls.py",
+    "core/taxonomy.py",
     # Apps with public pages keep them in templates/<app>/public/ and public_*.py modules.
     "hotline/templates/hotline/public/",
     "hotline/public_",

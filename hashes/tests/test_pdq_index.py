@@ -29,6 +29,7 @@ from hashes.matching import matches_for
 from hashes.models import HashEntry, PdqChange
 from hashes.pdq_index import LiveIndex, PdqIndex, Segment, codes_from_hex, keys_from_uuids
 from hashes.tests.helpers import flip_bits, make_entry, make_list
+from network.models import Centre, Country
 
 ROOT = Path(__file__).resolve().parents[2]
 PDQ = "f" * 16 + "0" * 16 + "a5" * 16
@@ -423,8 +424,6 @@ class Helper:
 
 def serve() -> None:
     """Commands: setup, add LIST VALUE, disable ENTRY (answer: commit time), warm, wait VALUE yes|no SINCE."""
-    from network.models import Centre, Country
-
     for line in sys.stdin:
         command, *args = line.split()
         if command == "setup":
@@ -495,8 +494,6 @@ class OutOfOrderCommitTests(TransactionTestCase):
 
     def test_a_late_commit_with_a_lower_id_is_still_applied(self):
         import psycopg
-
-        from network.models import Centre, Country
 
         country = Country.objects.create(code="AL", name="Albania")
         hash_list = make_list(Centre.objects.create(code="al-sic", name="Albania SIC", country=country))

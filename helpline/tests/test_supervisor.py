@@ -6,11 +6,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
+from core.permissions import Role
 from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import UrgentAlert
 from helpline.tests import fixtures
 from helpline.tests.helpers import run_worker
+from network.models import Membership
 
 DASHBOARD = reverse("helpline:supervisor")
 
@@ -67,9 +69,6 @@ class OtherCountrySupervisorTests(SicnetTestCase):
 
     def setUp(self):
         from django.contrib.auth import get_user_model
-
-        from core.permissions import Role
-        from network.models import Membership
 
         self.mk_supervisor = get_user_model().objects.create_user(email="mk_sup@test.example", password=None)
         Membership.objects.create(user=self.mk_supervisor, centre=self.mk_centre, role=Role.SUPERVISOR)

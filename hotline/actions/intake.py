@@ -14,6 +14,7 @@ from django.db import (
 )
 from django.utils import timezone
 
+from core.canonical_urls import canonicalize
 from core.db import fetch_prepared
 from hotline import public_messages as msg
 from hotline import throttle
@@ -30,7 +31,6 @@ from hotline.actions.rows import (
 )
 from hotline.models import PendingReport, Report
 from hotline.report_rules import MAX_URLS
-from hotline.urls_canonical import canonicalize
 from network.models import Service
 from network.queries import centre_id_from_db, covering_centre_id, covering_centre_statement
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
-from django.db import (
-    transaction,
-)
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
+from core import events
 from core.access import has_perm
 from hashes import actions as hash_actions
 from hashes.models import Classification, ListKind
@@ -218,23 +217,28 @@ def check_removal(item: Item, *, by, removed: bool, on: date | None = None) -> I
         fields.append("removed_at")
     add_step(item, ItemEvent.Kind.REMOVAL_CHECK, by, {"removed": removed}, fields, at)
     if removed and fields:
-        # An item accepted from another hotline's referral: the sender learns of the removal
-        # without anyone typing it twice. (Imported here: referrals builds on the hotline.)
-        from referrals.actions import hotline_removal_confirmed
-
-        hotline_removal_confirmed(item, by=by)
+        # The first confirmed removal is a fact other apps may act on (referrals completes the
+        # referral the item came from, so its sender learns of it without anyone typing it twice).
+        events.emit(
+            "hotline.removal_confirmed",
+            payload={"item": str(item.pk), "by": str(by.pk) if by else None},
+            centre_id=item.centre_id,
+        )
     return item
 
 
+@transaction.atomic
 def record_partner_outcome(item_id, *, referral_id, partner: str, outcome: str, at: datetime) -> bool:
     """The centre a referral went to reports its outcome: the sender's item timeline shows it.
 
-    Called by referrals (in its transaction) when a forwarded item's referral completes. A removal
-    also stamps the item's removal time, which the figures read, if none was recorded. Answers
-    False when the item no longer exists.
+    Run on the event "referrals.completed" (hotline.subscribers). A removal also stamps the item's
+    removal time, which the figures read, if none was recorded. Idempotent: a referral's outcome
+    is written once. Answers False when the item no longer exists or already shows that outcome.
     """
     item = Item.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
+        return False
+    if item.events.filter(kind=ItemEvent.Kind.PARTNER_OUTCOME, details__referral=str(referral_id)).exists():
         return False
     details = {"referral": str(referral_id), "partner": partner, "outcome": outcome}
     fields: list[str] = []

@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from hotline.urls_canonical import defang as defang_url
+from core.canonical_urls import defang as defang_url
 
 register = template.Library()
 

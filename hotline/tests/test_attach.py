@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.verify import verify_chain
+from core.canonical_urls import canonicalize
 from core.testing import SicnetTestCase
 from hotline import actions
 from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, ReferenceCounter, Report
 from hotline.taxonomy import HarmType, Source
 from hotline.tests.helpers import make_report
-from hotline.urls_canonical import canonicalize
 from network.models import Centre, Country, Coverage
 
 

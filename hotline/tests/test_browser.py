@@ -5,6 +5,8 @@ from django.test import Client
 
 from core.testing import build_test_network
 from core.tests.browser import BrowserTestCase
+from hashes.models import HashEntry, HashList
+from hashes.tests.helpers import make_entry, make_list, sha256_of
 from hotline import actions
 from hotline.models import Item, Report
 
@@ -89,8 +91,6 @@ class KnownHashInBrowserTests(BrowserTestCase):
         self.network = build_test_network()
 
     def test_a_known_hash_proposes_its_classification_and_the_assessment_confirms_it(self):
-        from hashes.models import HashEntry, HashList
-        from hashes.tests.helpers import make_entry, make_list, sha256_of
         from hotline.tests.helpers import make_report
 
         centre = self.network["centres"]["al"]

@@ -16,11 +16,11 @@ from django.utils import timezone
 from accounts.actions import create_api_token
 from audit.models import AuditEntry
 from audit.verify import verify_chain
+from core.canonical_urls import canonicalize
 from core.testing import SicnetTestCase, clock
 from hotline import actions
 from hotline.models import Item, ItemEvent, PendingReport, Report
 from hotline.taxonomy import HarmType, Source
-from hotline.urls_canonical import canonicalize
 from hotline.waiting import attaching_lag, waiting_for
 
 

@@ -6,10 +6,12 @@ Macedonia's users must not see at all.
 
 from __future__ import annotations
 
+from core.permissions import Role
 from helpline.tests import fixtures as helpline_fixtures
 from hotline import actions as hotline_actions
 from hotline.models import Item
-from network.models import Centre, CentreService, Country, Service
+from network.models import Centre, CentreService, Country, Membership, Service
+from notify.models import WebhookEndpoint
 from referrals import actions
 
 
@@ -50,9 +52,6 @@ def rs_analyst(t):
     """Serbia's hotline analyst (not a canonical user: the permission matrix never signs in as them)."""
     from django.contrib.auth import get_user_model
 
-    from core.permissions import Role
-    from network.models import Membership
-
     user = get_user_model().objects.filter(email="rs_analyst@test.example").first()
     if user is None:
         user = get_user_model().objects.create_user(email="rs_analyst@test.example", password="x" * 20)
@@ -69,6 +68,4 @@ def rs_to_al_request(t):
 
 def al_endpoint(t, url: str = "https://hooks.al.example/referrals"):
     """A webhook endpoint of Albania's centre (saved directly: no address check)."""
-    from notify.models import WebhookEndpoint
-
     return WebhookEndpoint.objects.create(centre=t.al_centre, url=url, secret="old-secret")

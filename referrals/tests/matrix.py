@@ -17,6 +17,7 @@ from core.tests.matrix import (
     each,
     redirect_to,
 )
+from helpline.tests import fixtures as helpline_fixtures
 from referrals.tests import fixtures
 
 HOTLINE_STAFF = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")
@@ -40,8 +41,6 @@ def _item(t) -> dict:
 
 
 def _case(t) -> dict:
-    from helpline.tests import fixtures as helpline_fixtures
-
     return {"case_id": helpline_fixtures.al_case(t).pk}
 
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from audit.models import AuditEntry
 from core.testing import SicnetTestCase, clock, run_worker
 from notify.models import Notification
 from referrals import actions
@@ -63,8 +64,6 @@ class DeadlineTests(SicnetTestCase):
 class OneReferralAtATimeTests(SicnetTestCase):
     def test_one_failing_referral_neither_blocks_the_others_nor_is_half_done(self):
         from unittest import mock
-
-        from audit.models import AuditEntry
 
         bad = fixtures.al_hotline_referral(self, receiver=self.mk_centre)
         good = fixtures.al_hotline_referral(self, receiver=self.mk_centre)

@@ -5,6 +5,7 @@ from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
+from helpline.models import Case
 from hotline.models import Item, Report
 from notify.models import Notification
 from referrals import actions
@@ -99,8 +100,6 @@ class LifecycleTests(SicnetTestCase):
         self.assertEqual(referral.status, Status.COMPLETED)
 
     def test_helpline_acceptance_opens_a_case_from_the_packet(self):
-        from helpline.models import Case
-
         referral = fixtures.al_helpline_referral(self, receiver=self.mk_centre)
         self.assertTrue(Notification.objects.filter(recipient=self.mk_counsellor, event=Event.SENT).exists())
         self.assertFalse(Notification.objects.filter(recipient=self.mk_analyst).exists())

@@ -1,5 +1,6 @@
 """The minimised packet: what a hotline item and a helpline case give, and the consent gate."""
 
+from audit.models import AuditEntry
 from core.testing import SicnetTestCase, raw_column
 from helpline import actions as helpline_actions
 from helpline.tests import fixtures as helpline_fixtures
@@ -40,8 +41,6 @@ class PacketTests(SicnetTestCase):
         self.assertEqual(referral.narrative["identifying"]["contact_details"], "+355 69 123 4567")
 
     def test_only_a_supervisor_overrides_consent_and_it_is_audited(self):
-        from audit.models import AuditEntry
-
         contact = helpline_fixtures.al_contact(self, contact_details="+355 69 123 4567")
         case = helpline_actions.open_case(contact, by=self.al_counsellor)
         with self.assertRaises(actions.ReferralError):

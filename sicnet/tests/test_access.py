@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
+from accounts.actions import create_api_token
 from accounts.models import ApiToken
 from audit.permissions import AuditPerm
 from core.access import (
@@ -112,8 +113,6 @@ class VisibleToTests(AccessTestCase):
         )
 
     def test_the_centre_can_be_reached_through_a_relation(self):
-        from accounts.actions import create_api_token
-
         al_token, _ = create_api_token(self.al_analyst, membership=self.al_analyst.memberships.get(), name="al", days=1)
         create_api_token(self.mk_analyst, membership=self.mk_analyst.memberships.get(), name="mk", days=1)
         tokens = self.scoped(ApiToken, VIEW_PERMISSION=NetworkPerm.MEMBERS_MANAGE, CENTRE_FIELD="membership__centre")

@@ -17,6 +17,7 @@ from audit.admin import ActionAdmin
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from helpline.models import Category, Scheme
+from nrm.models import Capability
 
 
 class EveryAdminPageTests(SicnetTestCase):
@@ -64,8 +65,6 @@ class EveryAdminPageTests(SicnetTestCase):
         self.assertEqual(entry.changes, {"fields": ["is_active", "name"]})
 
     def test_a_capability_renamed_in_the_admin_is_saved_through_the_nrm_action(self):
-        from nrm.models import Capability
-
         capability = Capability.objects.select_related("domain").first()
         self.login_as(self.admin)
         response = self.client.post(

@@ -4,7 +4,7 @@ from django.test import SimpleTestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.urls_canonical import MAX_URL_LENGTH, InvalidURL, canonicalize, defang
+from core.canonical_urls import MAX_URL_LENGTH, InvalidURL, canonicalize, defang
 
 EXAMPLES = [
     ("HTTP://Example.COM/", "http://example.com/"),

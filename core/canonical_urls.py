@@ -1,6 +1,8 @@
 """One URL, one assessment: the canonical form of a reported URL (rules in docs/hotline.md).
 
-Pure string work: nothing here resolves a name or connects anywhere.
+Pure string work: nothing here resolves a name or connects anywhere. In core because every
+channel that takes a reported URL (the hotline's form, API and import; a helpline escalation)
+refuses the same addresses with the same words, before anything is stored or sent.
 """
 
 from __future__ import annotations
@@ -10,9 +12,19 @@ import re
 import socket
 from urllib.parse import quote, unquote, urlsplit
 
-from hotline import public_messages as msg
+from django.utils.translation import gettext_lazy as _
 
 MAX_URL_LENGTH = 2048
+
+# Why a web address is refused: the words a reporter (often a child) reads.
+URL_MISSING = _("Enter a web address.")
+URL_TOO_LONG = _("This web address is too long.")
+URL_BAD_CHARACTERS = _("This web address contains spaces or characters that are not allowed.")
+URL_UNREADABLE = _("This web address could not be read.")
+URL_NOT_WEB = _("Only web addresses starting with http:// or https:// can be reported.")
+URL_NO_HOST = _("This web address has no site name.")
+URL_BAD_HOST = _("The site name in this web address is not valid.")
+URL_PRIVATE = _("This web address points to a private or local network, not the internet.")
 
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 SUB_DELIMS = frozenset("!$&'()*+,;=")
@@ -34,7 +46,7 @@ _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", 
 
 
 class InvalidURL(ValueError):
-    """A URL the hotline does not accept; ``message`` is translated, for the reporter."""
+    """A reported URL that is refused; ``message`` is translated, for the reporter."""
 
     def __init__(self, message) -> None:
         super().__init__(str(message))
@@ -45,11 +57,11 @@ def canonicalize(raw: str) -> str:
     """The canonical form of a reported http(s) URL, or InvalidURL saying why it is refused."""
     text = (raw or "").strip()
     if not text:
-        raise InvalidURL(msg.URL_MISSING)
+        raise InvalidURL(URL_MISSING)
     if len(text) > MAX_URL_LENGTH:
-        raise InvalidURL(msg.URL_TOO_LONG)
+        raise InvalidURL(URL_TOO_LONG)
     if _FORBIDDEN_CHAR.search(text):
-        raise InvalidURL(msg.URL_BAD_CHARACTERS)
+        raise InvalidURL(URL_BAD_CHARACTERS)
     # Browsers read a backslash as a slash in web addresses: so must we, or "evil.test\@good.test"
     # would be filed under the wrong site.
     text = text.replace("\\", "/")
@@ -60,24 +72,24 @@ def canonicalize(raw: str) -> str:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise InvalidURL(msg.URL_UNREADABLE)
+        raise InvalidURL(URL_UNREADABLE)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise InvalidURL(msg.URL_NOT_WEB)
+        raise InvalidURL(URL_NOT_WEB)
     host = _canonical_host(parts.hostname or "")
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = remove_dot_segments(normalise_percent(parts.path, PATH_SAFE)) or "/"
     query = canonical_query(parts.query)
     url = f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL(msg.URL_TOO_LONG)
+        raise InvalidURL(URL_TOO_LONG)
     return url
 
 
 def _canonical_host(host: str) -> str:
     host = host.rstrip(".").lower()
     if not host:
-        raise InvalidURL(msg.URL_NO_HOST)
+        raise InvalidURL(URL_NO_HOST)
     if ":" in host:  # an IPv6 literal (urlsplit removed the brackets)
         return "[" + _public_ip(host).compressed + "]"
     if _NUMERIC_HOST.match(host):
@@ -85,16 +97,16 @@ def _canonical_host(host: str) -> str:
         try:
             dotted = socket.inet_ntoa(socket.inet_aton(host))
         except OSError:
-            raise InvalidURL(msg.URL_UNREADABLE)
+            raise InvalidURL(URL_UNREADABLE)
         return _public_ip(dotted).compressed
     try:
         ascii_host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise InvalidURL(msg.URL_BAD_HOST)
+        raise InvalidURL(URL_BAD_HOST)
     if not _HOST_CHARS.match(ascii_host) or len(ascii_host) > 253:
-        raise InvalidURL(msg.URL_BAD_HOST)
+        raise InvalidURL(URL_BAD_HOST)
     if "." not in ascii_host or ascii_host == "localhost" or ascii_host.endswith(_PRIVATE_SUFFIXES):
-        raise InvalidURL(msg.URL_PRIVATE)
+        raise InvalidURL(URL_PRIVATE)
     return ascii_host
 
 
@@ -102,10 +114,10 @@ def _public_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        raise InvalidURL(msg.URL_UNREADABLE)
+        raise InvalidURL(URL_UNREADABLE)
     mapped = getattr(address, "ipv4_mapped", None)
     if not (mapped or address).is_global or address.is_multicast:
-        raise InvalidURL(msg.URL_PRIVATE)
+        raise InvalidURL(URL_PRIVATE)
     return address
 
 
