@@ -17,3 +17,13 @@ def _audit_checkpoints_of_their_own(django_test_environment, tmp_path_factory):
     from django.conf import settings
 
     settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scoping_guard_for_tests(django_test_environment):
+    """The scoping guard is on for the whole suite. A test's own assertions may read case data
+    unscoped (querysets made in test code); app code the tests call is guarded as in production,
+    and ``core.access.strict_scoping()`` takes the allowance away where a test needs that."""
+    from core.access import allow_unscoped_reads_in_tests
+
+    allow_unscoped_reads_in_tests()

@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.access import GuardedQuerySet, centre_ids_with
+
 GENESIS_HASH = "0" * 64
 
 
@@ -23,7 +25,7 @@ def _uuid_text(value) -> str | None:
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(GuardedQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries cannot be changed.")
 
@@ -39,6 +41,12 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def for_centres(self, centre_ids) -> "AuditEntryQuerySet":
         return self.filter(centre_id__in=centre_ids)
+
+    def visible_to(self, user, code: str | None = None) -> "AuditEntryQuerySet":
+        """The entries of the centres where the user holds ``code`` (default ``AuditPerm.VIEW``)."""
+        from audit.permissions import AuditPerm
+
+        return self.for_centres(centre_ids_with(user, code or AuditPerm.VIEW))
 
 
 class AuditEntry(models.Model):

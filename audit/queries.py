@@ -6,11 +6,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.permissions import AuditPerm
-from core.access import centre_ids_with
 
 
 def entries_visible_to(user):
-    return AuditEntry.objects.for_centres(centre_ids_with(user, AuditPerm.VIEW))
+    return AuditEntry.objects.visible_to(user, AuditPerm.VIEW)
 
 
 def filtered(queryset, data: dict):

@@ -19,6 +19,20 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    # Django's unique and constraint validation reads through the default manager: for case data
+    # that is a named internal read (a row's existence, never its content), not a forgotten scope.
+    def _perform_unique_checks(self, unique_checks):
+        from core.access import internal_read
+
+        with internal_read("unique validation"):
+            return super()._perform_unique_checks(unique_checks)
+
+    def validate_constraints(self, exclude=None):
+        from core.access import internal_read
+
+        with internal_read("constraint validation"):
+            return super().validate_constraints(exclude=exclude)
+
 
 class EventStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for delivery")

@@ -51,7 +51,7 @@ def add_entry(
     origin: str = "",
 ) -> tuple[HashEntry, bool]:
     """Add a (normalised) hash to the list; an existing one is returned unchanged with created=False."""
-    entry, created = HashEntry.objects.get_or_create(
+    entry, created = HashEntry.objects.unscoped("adding to a list").get_or_create(
         hash_list=hash_list,
         algorithm=algorithm,
         value=value,
@@ -82,7 +82,7 @@ def add_entry(
 @transaction.atomic
 def set_entry_active(entry: HashEntry, *, by, active: bool) -> HashEntry:
     """Disable (no longer matched) or enable an entry again."""
-    entry = HashEntry.objects.select_for_update().select_related("hash_list").get(pk=entry.pk)
+    entry = HashEntry.objects.select_for_update().select_related("hash_list").same_as(entry).get()
     if entry.is_active == active:
         return entry
     entry.is_active = active
@@ -213,7 +213,12 @@ def run_import(job_id) -> str:
     from hashes.models import ImportJob, ImportStatus
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("hash_list", "created_by").get(pk=job_id)
+        job = (
+            ImportJob.objects.unscoped("import worker")
+            .select_for_update()
+            .select_related("hash_list", "created_by")
+            .get(pk=job_id)
+        )
         if job.status != ImportStatus.QUEUED:
             return job.status  # a repeated task: the first run owns the job
         job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
@@ -308,7 +313,12 @@ def add_confirmed_hashes(
     own = _list_named(centre, CONFIRMED_LIST_NAME.format(code=centre.code), ListKind.OWN, TrustLevel.HIGH, by)
     targets = [(ListKind.OWN.value, own)]
     if own.shares_with_network:
-        network = centre.hash_lists.filter(kind=ListKind.NETWORK).order_by("created_at", "pk").first()
+        network = (
+            HashList.objects.unscoped("confirmed hashes")
+            .filter(centre=centre, kind=ListKind.NETWORK)
+            .order_by("created_at", "pk")
+            .first()
+        )
         if network is None:
             name = NETWORK_LIST_NAME.format(code=centre.code)
             network = _list_named(centre, name, ListKind.NETWORK, TrustLevel.HIGH, by)
@@ -345,7 +355,7 @@ def add_confirmed_hashes(
 
 def _list_named(centre, name: str, kind: str, trust_level: str, by) -> HashList:
     """The centre's list of that name, created (audited) the first time it is needed."""
-    existing = centre.hash_lists.filter(name=name).first()
+    existing = HashList.objects.unscoped("confirmed hashes").filter(centre=centre, name=name).first()
     if existing is not None:
         return existing
     try:
@@ -363,7 +373,7 @@ def update_list(
     hash_list: HashList, *, by, name: str, source: str, trust_level: str, shares_with_network: bool
 ) -> HashList:
     """Change a list's name, source, trust level or sharing; audited with what changed."""
-    locked = HashList.objects.select_for_update().get(pk=hash_list.pk)
+    locked = HashList.objects.select_for_update().same_as(hash_list).get()
     wanted = {"name": name, "source": source, "trust_level": trust_level, "shares_with_network": shares_with_network}
     changed = {field: value for field, value in wanted.items() if getattr(locked, field) != value}
     if not changed:

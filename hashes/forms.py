@@ -28,7 +28,7 @@ class ListForm(forms.Form):
     def clean(self):
         data = super().clean()
         centre = self.centres.get(data.get("centre"))
-        if centre and HashList.objects.filter(centre=centre, name=data.get("name")).exists():
+        if centre and HashList.objects.unscoped("unique name").filter(centre=centre, name=data.get("name")).exists():
             self.add_error("name", _("This centre already has a list with this name."))
         data["centre"] = centre
         return data
@@ -50,7 +50,11 @@ class ListSettingsForm(forms.Form):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        taken = HashList.objects.filter(centre_id=self.hash_list.centre_id, name=name).exclude(pk=self.hash_list.pk)
+        taken = (
+            HashList.objects.unscoped("unique name")
+            .filter(centre_id=self.hash_list.centre_id, name=name)
+            .exclude(pk=self.hash_list.pk)
+        )
         if taken.exists():
             raise forms.ValidationError(_("This centre already has a list with this name."))
         return name

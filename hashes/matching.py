@@ -57,8 +57,7 @@ def usable_pdq() -> Q:
 
 
 def _entries(user):
-    entries = HashEntry.objects.filter(is_active=True).select_related("hash_list", "hash_list__centre")
-    return entries.visible_to(user) if user is not None else entries
+    return HashEntry.objects.visible_to(user).filter(is_active=True).select_related("hash_list", "hash_list__centre")
 
 
 def pdq_max_distance() -> int:
@@ -66,10 +65,10 @@ def pdq_max_distance() -> int:
     return int(getattr(settings, "HASHES_PDQ_MAX_DISTANCE", PDQ_MAX_DISTANCE))
 
 
-def matches_for(values: Iterable[tuple[str, str]], *, user=None, max_distance: int | None = None) -> list[Match]:
+def matches_for(values: Iterable[tuple[str, str]], *, user, max_distance: int | None = None) -> list[Match]:
     """Every active entry matching one of ``values`` ((algorithm, normalised hex) pairs).
 
-    With ``user``, only the lists that user may see are searched. Results are sorted by query,
+    Only the lists that ``user`` may see are searched. Results are sorted by query,
     then distance.
     """
     max_distance = pdq_max_distance() if max_distance is None else max_distance
@@ -150,7 +149,7 @@ def _pdq_brute_force(queries: list[str], user, max_distance: int) -> list[Match]
         hits.extend(_distances(queries, chunk, max_distance))
     if not hits:
         return []
-    entries = HashEntry.objects.select_related("hash_list", "hash_list__centre").in_bulk([pk for _q, pk, _d in hits])
+    entries = _entries(user).in_bulk([pk for _q, pk, _d in hits])
     return [Match(Algorithm.PDQ, query, entries[pk], distance) for query, pk, distance in hits]
 
 
@@ -187,7 +186,7 @@ def _distances_numpy(queries: list[str], rows: list[tuple[object, str]], max_dis
     return found
 
 
-def known_for_items(hashes_by_item: Mapping[Hashable, Iterable[tuple[str, str]]], *, user=None) -> dict:
+def known_for_items(hashes_by_item: Mapping[Hashable, Iterable[tuple[str, str]]], *, user) -> dict:
     """For the hotline: each item's (or any key's) hashes → the matches, in one lookup.
 
     ``{item_id: [(algorithm, value), ...]}`` → ``{item_id: [Match, ...]}`` (keys without a

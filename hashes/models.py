@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ScopedQuerySet, centre_ids_with
+from core.access import GuardedQuerySet, ScopedQuerySet, centre_ids_with
 from core.models import BaseModel
 from hashes.permissions import HashesPerm
 
@@ -87,7 +87,7 @@ class HashList(BaseModel):
         return self.name
 
 
-class HashEntryQuerySet(models.QuerySet):
+class HashEntryQuerySet(GuardedQuerySet):
     """Entries are visible exactly when their list is."""
 
     def visible_to(self, user, code: str | None = None):

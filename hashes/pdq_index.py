@@ -624,6 +624,7 @@ class LiveIndex:
 
         rows = (
             HashEntry.objects.using(self.using)
+            .unscoped("PDQ index")
             .filter(usable_pdq(), algorithm=Algorithm.PDQ, is_active=True)
             .order_by()
             .values_list("id", "value")

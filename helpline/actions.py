@@ -199,7 +199,7 @@ def flag_identifier(contact: Contact, *, by, reason: str, hours: int) -> Identif
 
 def _next_case_number(centre_id) -> int:
     # The unique constraint on (centre, number) turns a rare race into an error, never a duplicate.
-    last = Case.objects.filter(centre_id=centre_id).aggregate(last=Max("number"))["last"]
+    last = Case.objects.unscoped("case numbering").filter(centre_id=centre_id).aggregate(last=Max("number"))["last"]
     return (last or 0) + 1
 
 
@@ -476,7 +476,9 @@ def erase_contact_narrative(contact: Contact) -> None:
     contact.narrative_erased_at = timezone.now()
     contact.save(update_fields=["summary", "contact_details", "identifier_hash", "narrative_erased_at", "updated_at"])
     # A referral's reasons are narrative too.
-    Referral.objects.filter(contact=contact).update(reason="", consent_override_reason="", updated_at=timezone.now())
+    Referral.objects.unscoped("retention").filter(contact=contact).update(
+        reason="", consent_override_reason="", updated_at=timezone.now()
+    )
     record("helpline.contact_narrative_erased", actor_label="retention", centre_id=contact.centre_id, obj=contact)
 
 

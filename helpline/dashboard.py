@@ -28,8 +28,8 @@ def counsellors_of(centre_id) -> list:
     return sorted(users.values(), key=lambda user: user.email)
 
 
-def _open_cases(centre_ids: set, now) -> dict:
-    open_cases = Case.objects.filter(centre_id__in=centre_ids, status__in=OPEN_STATUSES)
+def _open_cases(user, centre_ids: set, now) -> dict:
+    open_cases = Case.objects.visible_to(user).filter(centre_id__in=centre_ids, status__in=OPEN_STATUSES)
     is_overdue = Q(next_due_at__lt=now)
     # One grouped pass gives the workload, and its sums the totals.
     workload = list(
@@ -50,8 +50,8 @@ def _open_cases(centre_ids: set, now) -> dict:
     }
 
 
-def _contacts(centre_ids: set, since) -> dict:
-    contacts = Contact.objects.filter(centre_id__in=centre_ids, is_draft=False, started_at__gte=since)
+def _contacts(user, centre_ids: set, since) -> dict:
+    contacts = Contact.objects.visible_to(user).filter(centre_id__in=centre_ids, is_draft=False, started_at__gte=since)
     # One grouped pass: per day and channel, and counselling apart from the rest.
     rows = (
         contacts.annotate(day=TruncDate("started_at"))
@@ -78,8 +78,8 @@ def dashboard_data(user, centre_ids: set) -> dict:
         counsellors.extend(counsellors_of(centre_id))
     return {
         "alerts": list(open_alerts(user)),
-        **_open_cases(centre_ids, now),
-        **_contacts(centre_ids, now - timedelta(days=DAYS)),
+        **_open_cases(user, centre_ids, now),
+        **_contacts(user, centre_ids, now - timedelta(days=DAYS)),
         # The same options on every row: rendered once, not once per case.
         "counsellor_options": format_html_join(
             "", '<option value="{}">{}</option>', ((u.pk, u.email) for u in counsellors)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ScopedQuerySet, centre_ids_with
+from core.access import ChildQuerySet, ScopedQuerySet, centre_ids_with
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
 from helpline.permissions import HelplinePerm
@@ -160,11 +160,15 @@ def _restricted_case_filter(user, prefix: str = "") -> models.Q:
 
 
 class ContactQuerySet(ScopedQuerySet):
-    """Contacts; those of a restricted case follow the case: its owner and the supervisors only."""
+    """Contacts; those of a restricted case follow the case: its owner and the supervisors only.
+    A draft (not yet logged) is its author's alone, whoever else holds a role at the centre."""
 
     def visible_to(self, user, code: str | None = None) -> ContactQuerySet:
         scoped = super().visible_to(user, code)
-        return scoped.filter(models.Q(case__isnull=True) | _restricted_case_filter(user, "case__"))
+        own_draft = models.Q(counsellor_id=user.pk) if getattr(user, "pk", None) else models.Q(pk__in=[])
+        return scoped.filter(models.Q(case__isnull=True) | _restricted_case_filter(user, "case__")).filter(
+            models.Q(is_draft=False) | own_draft
+        )
 
 
 class Contact(BaseModel):
@@ -340,11 +344,14 @@ class Case(BaseModel):
 class CaseNote(BaseModel):
     """A counsellor's note on a case (encrypted at rest)."""
 
+    PARENT_FIELD = "case"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
     )
     text = EncryptedTextField(_("text"))
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -358,6 +365,7 @@ class CaseNote(BaseModel):
 class FollowUpTask(BaseModel):
     """Something to do on a case by a due date; a reminder goes out when it falls due."""
 
+    PARENT_FIELD = "case"
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case"))
     title = EncryptedTextField(_("what to do"))
     due_at = models.DateTimeField(_("due"), db_index=True)
@@ -366,6 +374,8 @@ class FollowUpTask(BaseModel):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]

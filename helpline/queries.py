@@ -83,7 +83,7 @@ def repeat_contacts(contact: Contact, user) -> dict:
     earlier = contact_list(user).filter(same).exclude(pk=contact.pk)[:20]
     cases = (
         Case.objects.visible_to(user)
-        .filter(status__in=OPEN_STATUSES, contacts__in=Contact.objects.filter(same))
+        .filter(status__in=OPEN_STATUSES, contacts__in=Contact.objects.visible_to(user).filter(same))
         .distinct()
         .select_related("owner")
     )
@@ -94,7 +94,8 @@ def repeat_contacts(contact: Contact, user) -> dict:
 def open_alerts(user) -> QuerySet[UrgentAlert]:
     """Unacknowledged imminent-danger alerts of the centres the user supervises."""
     return (
-        UrgentAlert.objects.filter(centre_id__in=supervised_centre_ids(user), acknowledged_at__isnull=True)
+        UrgentAlert.objects.visible_to(user)
+        .filter(centre_id__in=supervised_centre_ids(user), acknowledged_at__isnull=True)
         .select_related("case", "contact", "raised_by")
         .defer("contact__summary", "contact__contact_details")
         .order_by("created_at")
@@ -104,8 +105,10 @@ def open_alerts(user) -> QuerySet[UrgentAlert]:
 def due_tasks(now=None) -> QuerySet[FollowUpTask]:
     """Follow-up tasks that fell due and have not been reminded of yet (all centres: a system task)."""
     now = now or timezone.now()
-    return FollowUpTask.objects.filter(due_at__lte=now, done_at__isnull=True, reminded_at__isnull=True).select_related(
-        "case", "assignee"
+    return (
+        FollowUpTask.objects.unscoped("task reminders")
+        .filter(due_at__lte=now, done_at__isnull=True, reminded_at__isnull=True)
+        .select_related("case", "assignee")
     )
 
 

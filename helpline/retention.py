@@ -23,17 +23,21 @@ def case_cutoff(rule: RetentionRule, now: datetime) -> datetime:
 def contacts_to_erase(rule: RetentionRule, now: datetime | None = None) -> QuerySet[Contact]:
     """Contacts whose narrative and identifiers are due for erasure (their dimensions stay)."""
     now = now or timezone.now()
-    return Contact.objects.filter(
-        centre_id=rule.centre_id, started_at__lt=narrative_cutoff(rule, now), narrative_erased_at__isnull=True
-    ).order_by("started_at")
+    return (
+        Contact.objects.unscoped("retention")
+        .filter(centre_id=rule.centre_id, started_at__lt=narrative_cutoff(rule, now), narrative_erased_at__isnull=True)
+        .order_by("started_at")
+    )
 
 
 def cases_to_purge(rule: RetentionRule, now: datetime | None = None) -> QuerySet[Case]:
     """Closed cases due for deletion (their contacts stay, anonymous)."""
     now = now or timezone.now()
-    return Case.objects.filter(
-        centre_id=rule.centre_id, status=CaseStatus.CLOSED, closed_at__lt=case_cutoff(rule, now)
-    ).order_by("closed_at")
+    return (
+        Case.objects.unscoped("retention")
+        .filter(centre_id=rule.centre_id, status=CaseStatus.CLOSED, closed_at__lt=case_cutoff(rule, now))
+        .order_by("closed_at")
+    )
 
 
 def dry_run(rule: RetentionRule, now: datetime | None = None, *, sample: int = 20) -> dict:

@@ -287,7 +287,7 @@ def case_task(request: HttpRequest, case_id) -> HttpResponse:
 def task_done(request: HttpRequest, case_id, task_id) -> HttpResponse:
     case = _case(request, case_id)
     task = access_object(
-        FollowUpTask.objects.filter(case=case, done_at__isnull=True).select_related("case"), pk=task_id
+        FollowUpTask.objects.of(case=case).filter(done_at__isnull=True).select_related("case"), pk=task_id
     )
     actions.complete_task(task, by=request.user)
     messages.success(request, _("The task is done."))
@@ -330,7 +330,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required(HelplinePerm.SUPERVISE)
 def alert_acknowledge(request: HttpRequest, alert_id) -> HttpResponse:
     alert = access_object(
-        UrgentAlert.objects.filter(
+        UrgentAlert.objects.visible_to(request.user).filter(
             centre_id__in=queries.supervised_centre_ids(request.user), acknowledged_at__isnull=True
         ),
         pk=alert_id,

@@ -62,9 +62,15 @@ def centre_figures(centre_id, start: date, end: date) -> Figures:
     """Figures of the items (and reports) a centre received between two dates, both included."""
     since, until = _bounds(start, end)
     figures = Figures(
-        reports=Report.objects.filter(centre_id=centre_id, received_at__gte=since, received_at__lt=until).count()
+        reports=Report.objects.unscoped("figures of a checked centre")
+        .filter(centre_id=centre_id, received_at__gte=since, received_at__lt=until)
+        .count()
     )
-    items = Item.objects.filter(centre_id=centre_id, received_at__gte=since, received_at__lt=until).order_by()
+    items = (
+        Item.objects.unscoped("figures of a checked centre")
+        .filter(centre_id=centre_id, received_at__gte=since, received_at__lt=until)
+        .order_by()
+    )
     rows = items.values_list(
         "received_at",
         "assessed_at",

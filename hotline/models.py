@@ -162,6 +162,9 @@ class PendingReport(models.Model):
     received_at = models.DateTimeField(_("received"))
     urls = models.JSONField(_("canonical URLs"))
 
+    VIEW_PERMISSION = HotlinePerm.VIEW
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("report waiting to be attached")
         verbose_name_plural = _("reports waiting to be attached")

@@ -19,7 +19,9 @@ def _history(entry: Entry, *, by, kind: str) -> EntryChange:
 @transaction.atomic
 def update_entry(country, provision: Provision, *, by, **values: str) -> Entry:
     """Record a country's status against a provision; the change joins the entry's history."""
-    entry, _created = Entry.objects.select_for_update().get_or_create(country=country, provision=provision)
+    entry, _created = (
+        Entry.objects.visible_to(by).select_for_update().get_or_create(country=country, provision=provision)
+    )
     before = {f: getattr(entry, f) for f in ENTRY_FIELDS}
     for name in ENTRY_FIELDS:
         setattr(entry, name, values.get(name, getattr(entry, name)))
@@ -42,7 +44,7 @@ def update_entry(country, provision: Provision, *, by, **values: str) -> Entry:
 @transaction.atomic
 def validate_country(country, *, by) -> int:
     """The coordinator validates every entry of a country as it stands now."""
-    entries = list(Entry.objects.select_for_update().filter(country=country, validated_at__isnull=True))
+    entries = list(Entry.objects.visible_to(by).select_for_update().filter(country=country, validated_at__isnull=True))
     now = timezone.now()
     for entry in entries:
         entry.validated_at = now

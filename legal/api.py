@@ -6,7 +6,6 @@ import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -65,7 +64,7 @@ def _entry(entry: Entry) -> dict:
 def list_entries(request):
     """The matrix as the caller sees it: their countries' entries, other countries' validated ones."""
     own = queries.readable_country_ids(request.user)
-    entries = Entry.objects.filter(Q(country_id__in=own) | Q(validated_at__isnull=False))
+    entries = Entry.objects.network_shared(own)
     return Mapped(entries.select_related("country", "provision"), _entry)
 
 
@@ -78,7 +77,7 @@ def list_entries(request):
 @paginated(default_limit=200, max_limit=1000)
 def country_entries(request, country_id: UUID):
     country = queries.access_country(request.user, country_id)
-    entries = Entry.objects.filter(country=country).select_related("country", "provision")
+    entries = Entry.objects.visible_to(request.user).filter(country=country).select_related("country", "provision")
     return Mapped(entries, _entry)
 
 
@@ -104,4 +103,4 @@ def update_entry(request, country_id: UUID, code: str, payload: EntryIn):
     if any(len(getattr(payload, name)) > size for name, size in limits.items()):
         raise HttpError(422, _("A field is too long."))
     entry = actions.update_entry(country, provision, by=request.user, **payload.dict())
-    return _entry(Entry.objects.select_related("country", "provision").get(pk=entry.pk))
+    return _entry(Entry.objects.select_related("country", "provision").same_as(entry).get())

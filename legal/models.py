@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.access import country_ids_with
+from core.access import ChildQuerySet, GuardedQuerySet, country_ids_with, narrowing
 from core.models import BaseModel
 from legal.permissions import LegalPerm
 from network.models import CountryEditor
@@ -54,13 +54,20 @@ class EntryStatus(models.TextChoices):
 GAP_STATUSES = (EntryStatus.PARTIAL, EntryStatus.NONE, EntryStatus.UNKNOWN)
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(GuardedQuerySet):
     """Entries scoped by country: the user's countries, or all for the coordinator."""
 
-    def visible_to(self, user) -> EntryQuerySet:
-        if country_ids_with(user, LegalPerm.VALIDATE):
+    def visible_to(self, user, code: str | None = None) -> EntryQuerySet:
+        """``code`` (default ``LegalPerm.READ``): the countries where the user holds it."""
+        if code is None and country_ids_with(user, LegalPerm.VALIDATE):
             return self.all()
-        return self.filter(country_id__in=country_ids_with(user, LegalPerm.READ))
+        return self.filter(country_id__in=country_ids_with(user, code or LegalPerm.READ))
+
+    @narrowing
+    def network_shared(self, own_country_ids) -> EntryQuerySet:
+        """The matrix: the entries of the reader's own countries (``readable_country_ids``; none on
+        the public site) and every validated entry."""
+        return self.filter(models.Q(country_id__in=own_country_ids) | models.Q(validated_at__isnull=False))
 
 
 class Entry(BaseModel):
@@ -114,6 +121,9 @@ class EntryChange(BaseModel):
     article = models.CharField(_("article"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    PARENT_FIELD = "entry"
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -63,7 +63,7 @@ class MatrixRow:
 
 def matrix(countries: list[Country], *, own_ids: set, published_only: bool = False) -> list[tuple[str, list]]:
     """Provisions grouped, each with one cell per country: own countries' entries, others' validated ones."""
-    entries = Entry.objects.filter(country__in=countries).select_related("reviewed_by")
+    entries = Entry.objects.network_shared(own_ids).filter(country__in=countries).select_related("reviewed_by")
     by_key = {}
     for entry in entries:
         if entry.country_id in own_ids or entry.validated_at is not None:
@@ -86,9 +86,9 @@ def published_countries() -> list[Country]:
     return list(Country.objects.filter(pk__in=ids))
 
 
-def gaps(country: Country) -> list[tuple[Provision, Entry | None]]:
+def gaps(country: Country, user) -> list[tuple[Provision, Entry | None]]:
     """Provisions the country does not fully meet, with what is missing: partial, none, unknown or no entry."""
-    entries = {e.provision_id: e for e in Entry.objects.filter(country=country)}
+    entries = {e.provision_id: e for e in Entry.objects.visible_to(user).filter(country=country)}
     result = []
     for provision in provisions():
         entry = entries.get(provision.pk)

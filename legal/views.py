@@ -36,7 +36,10 @@ def matrix(request: HttpRequest) -> HttpResponse:
 @permission_required(LegalPerm.READ)
 def country(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
-    entries = {e.provision_id: e for e in Entry.objects.filter(country=item).select_related("reviewed_by")}
+    entries = {
+        e.provision_id: e
+        for e in Entry.objects.visible_to(request.user).filter(country=item).select_related("reviewed_by")
+    }
     rows = [(provision, entries.get(provision.pk)) for provision in queries.provisions()]
     context = {
         "country": item,
@@ -52,7 +55,7 @@ def country(request: HttpRequest, country_id) -> HttpResponse:
 def edit_entry(request: HttpRequest, country_id, code: str) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
     provision = get_object_or_404(Provision, code=code, is_active=True)
-    entry = Entry.objects.filter(country=item, provision=provision).first()
+    entry = Entry.objects.visible_to(request.user).filter(country=item, provision=provision).first()
     can_edit = item.pk in queries.editable_country_ids(request.user)
     if request.method == "POST":
         queries.require_editor(request.user, item)
@@ -61,7 +64,7 @@ def edit_entry(request: HttpRequest, country_id, code: str) -> HttpResponse:
         actions.update_entry(item, provision, by=request.user, **form.cleaned_data)
         messages.success(request, _("The entry is saved."))
         return redirect("legal:country", country_id=item.pk)
-    history = EntryChange.objects.filter(entry=entry).select_related("changed_by") if entry else []
+    history = EntryChange.objects.of(entry=entry).select_related("changed_by") if entry else []
     context = {"country": item, "provision": provision, "entry": entry, "form": form if can_edit else None,
                "history": history}  # fmt: skip
     return render(request, "legal/entry.html", context)
@@ -70,7 +73,7 @@ def edit_entry(request: HttpRequest, country_id, code: str) -> HttpResponse:
 @permission_required(LegalPerm.READ)
 def gaps(request: HttpRequest, country_id) -> HttpResponse:
     item = queries.access_country(request.user, country_id)
-    return render(request, "legal/gaps.html", {"country": item, "gaps": queries.gaps(item)})
+    return render(request, "legal/gaps.html", {"country": item, "gaps": queries.gaps(item, request.user)})
 
 
 @require_POST

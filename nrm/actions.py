@@ -60,9 +60,11 @@ def rate_capability(
     upload: UploadedFile | None = None,
 ) -> Rating:
     """Set a capability's level and its evidence; an uploaded PDF (already checked) is attached."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().same_as(assessment).get()
     _require_status(assessment, *EDITABLE_STATUSES)
-    rating, _created = Rating.objects.get_or_create(assessment=assessment, capability=capability)
+    rating, _created = Rating.objects.of(assessment=assessment).get_or_create(
+        assessment=assessment, capability=capability
+    )
     before = rating.level
     rating.level, rating.evidence, rating.links = level, evidence, links
     rating.gaps, rating.recommendations, rating.rated_by = gaps, recommendations, by
@@ -86,9 +88,9 @@ def rate_capability(
 @transaction.atomic
 def attach_evidence(assessment: Assessment, capability: Capability, *, by, upload: UploadedFile) -> EvidenceFile:
     """Attach a PDF (already checked) to a capability's existing rating."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().same_as(assessment).get()
     _require_status(assessment, *EDITABLE_STATUSES)
-    rating = Rating.objects.filter(assessment=assessment, capability=capability).first()
+    rating = Rating.objects.of(assessment=assessment).filter(capability=capability).first()
     if rating is None:
         raise ValidationError(_("Rate the capability before attaching evidence to it."))
     evidence_file = EvidenceFile(rating=rating, original_name=upload.name[:200], size=upload.size, uploaded_by=by)
@@ -105,7 +107,7 @@ def attach_evidence(assessment: Assessment, capability: Capability, *, by, uploa
 
 
 def _transition(assessment: Assessment, *, by, allowed: tuple, status: str, action: str, fields: dict) -> Assessment:
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().same_as(assessment).get()
     _require_status(assessment, *allowed)
     before = assessment.status
     assessment.status = status
@@ -125,7 +127,7 @@ def _transition(assessment: Assessment, *, by, allowed: tuple, status: str, acti
 @transaction.atomic
 def update_summary(assessment: Assessment, *, by, summary: str) -> Assessment:
     """The short summary shown with the assessment (and on the public site once published)."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().same_as(assessment).get()
     _require_status(assessment, *EDITABLE_STATUSES)
     assessment.summary = summary
     assessment.save(update_fields=["summary", "updated_at"])
@@ -178,7 +180,7 @@ def reopen_assessment(assessment: Assessment, *, by) -> Assessment:
 
 @transaction.atomic
 def set_published(assessment: Assessment, *, by, published: bool) -> Assessment:
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().same_as(assessment).get()
     if published:
         _require_status(assessment, Status.VALIDATED)
     assessment.is_published = published

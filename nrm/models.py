@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.access import country_ids_with
+from core.access import ChildQuerySet, GuardedQuerySet, country_ids_with, narrowing
 from core.models import BaseModel
 from network.models import CountryEditor
 from nrm.permissions import NrmPerm
@@ -101,13 +102,26 @@ class Status(models.TextChoices):
 EDITABLE_STATUSES = (Status.DRAFT, Status.REOPENED)
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(GuardedQuerySet):
     """Assessments scoped by country: the user's countries, or all for the coordinator."""
 
-    def visible_to(self, user) -> AssessmentQuerySet:
+    def visible_to(self, user, code: str | None = None) -> AssessmentQuerySet:
+        """``code`` (default ``NrmPerm.READ``): the countries where the user holds it."""
+        if code is None and country_ids_with(user, NrmPerm.VALIDATE):
+            return self.all()
+        return self.filter(country_id__in=country_ids_with(user, code or NrmPerm.READ))
+
+    @narrowing
+    def shared_with(self, user) -> AssessmentQuerySet:
+        """What the comparison shows a reader: their countries' assessments and every validated one."""
         if country_ids_with(user, NrmPerm.VALIDATE):
             return self.all()
-        return self.filter(country_id__in=country_ids_with(user, NrmPerm.READ))
+        return self.filter(Q(country_id__in=country_ids_with(user, NrmPerm.READ)) | Q(status=Status.VALIDATED))
+
+    @narrowing
+    def published(self) -> AssessmentQuerySet:
+        """What the public site shows: validated and published assessments."""
+        return self.filter(status=Status.VALIDATED, is_published=True)
 
     def validated(self) -> AssessmentQuerySet:
         return self.filter(status=Status.VALIDATED)
@@ -172,6 +186,9 @@ class Rating(BaseModel):
         verbose_name=_("rated by"),
     )
 
+    PARENT_FIELD = "assessment"
+    objects = ChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["capability__number"]
         verbose_name = _("rating")
@@ -206,6 +223,9 @@ class EvidenceFile(BaseModel):
         verbose_name=_("uploaded by"),
     )
 
+    PARENT_FIELD = "rating"
+    objects = ChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("evidence file")
@@ -226,11 +246,11 @@ class ItemStatus(models.TextChoices):
 OPEN_ITEM_STATUSES = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(GuardedQuerySet):
     """Action items follow the visibility of their assessment."""
 
-    def visible_to(self, user) -> ActionItemQuerySet:
-        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+    def visible_to(self, user, code: str | None = None) -> ActionItemQuerySet:
+        return self.filter(assessment__in=Assessment.objects.visible_to(user, code))
 
     def overdue(self) -> ActionItemQuerySet:
         return self.filter(status__in=OPEN_ITEM_STATUSES, due_date__lt=timezone.localdate())
@@ -273,6 +293,9 @@ class ActionItemComment(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
     )
     text = models.TextField(_("comment"))
+
+    PARENT_FIELD = "item"
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

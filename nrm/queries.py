@@ -66,7 +66,7 @@ def domains_of(framework: Framework) -> list[Domain]:
 
 
 def ratings_by_number(assessment: Assessment) -> dict[int, Rating]:
-    ratings = Rating.objects.filter(assessment=assessment).select_related("capability").prefetch_related("files")
+    ratings = Rating.objects.of(assessment=assessment).select_related("capability").prefetch_related("files")
     return {rating.capability.number: rating for rating in ratings}
 
 
@@ -95,7 +95,8 @@ def comparison(
     """Every network country with its latest validated assessment, or the user's own latest draft."""
     own = set() if published_only else Assessment.objects.visible_to(user).values_list("country_id", flat=True)
     own_ids = set(own)
-    candidates = Assessment.objects.filter(framework=framework).select_related("country").order_by("-period")
+    candidates = Assessment.objects.published() if published_only else Assessment.objects.shared_with(user)
+    candidates = candidates.filter(framework=framework).select_related("country").order_by("-period")
     if published_only:
         candidates = candidates.filter(status=Status.VALIDATED, is_published=True)
     latest: dict = {}
@@ -105,7 +106,7 @@ def comparison(
         if published_only or assessment.status == Status.VALIDATED or assessment.country_id in own_ids:
             latest[assessment.country_id] = assessment
     levels: dict = {a.pk: {} for a in latest.values()}
-    for rating in Rating.objects.filter(assessment__in=list(latest.values())).values(
+    for rating in Rating.objects.of(assessment__in=list(latest.values())).values(
         "assessment_id", "capability__number", "level"
     ):
         levels[rating["assessment_id"]][rating["capability__number"]] = rating["level"]
@@ -125,7 +126,10 @@ def overdue_items(user):
     return ActionItem.objects.visible_to(user).overdue().select_related("assessment__country", "capability")
 
 
-def previous_assessment(assessment: Assessment) -> Assessment | None:
+def previous_assessment(assessment: Assessment, user) -> Assessment | None:
     return (
-        Assessment.objects.filter(country=assessment.country, period__lt=assessment.period).order_by("-period").first()
+        Assessment.objects.visible_to(user)
+        .filter(country=assessment.country, period__lt=assessment.period)
+        .order_by("-period")
+        .first()
     )

@@ -119,8 +119,7 @@ def rate(request: HttpRequest, assessment_id, number: int) -> HttpResponse:
 
 @permission_required(NrmPerm.READ)
 def evidence(request: HttpRequest, file_id) -> FileResponse:
-    visible = Assessment.objects.visible_to(request.user)
-    document = access_object(EvidenceFile.objects.filter(rating__assessment__in=visible), pk=file_id)
+    document = access_object(EvidenceFile.objects.visible_to(request.user), pk=file_id)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -249,7 +248,7 @@ def change(request: HttpRequest, assessment_id) -> HttpResponse:
             raise Http404
     else:
         # Same country as ``item``, which the user may already read.
-        other = queries.previous_assessment(item)
+        other = queries.previous_assessment(item, request.user)
     levels = queries.levels_of(item.framework)
     now = {n: r.level for n, r in queries.ratings_by_number(item).items()}
     before = {n: r.level for n, r in queries.ratings_by_number(other).items()} if other else {}

@@ -235,7 +235,7 @@ def send_information_request(*, sender, receiver, service: str, by, question: st
 
 
 def _lock(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral.pk)
+    return Referral.objects.select_for_update().same_as(referral).get()
 
 
 def _step(referral: Referral, *, by, allowed, status, stamp: str | None, event, notify_centre, action, **fields):
@@ -371,7 +371,7 @@ def hotline_removal_confirmed(item, *, by) -> list[Referral]:
     referral still open completes with "removed" (the sender's item then shows it). Run on the
     event "hotline.removal_confirmed" (referrals.subscribers); a second run finds nothing open.
     Answers the referrals completed."""
-    open_referrals = Referral.objects.filter(
+    open_referrals = Referral.objects.unscoped("removal confirmed").filter(
         kind=Kind.HOTLINE_ITEM,
         receiver_id=item.centre_id,
         status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
@@ -442,7 +442,9 @@ def remind_overdue(*, now=None) -> tuple[int, int]:
     """
     now = now or timezone.now()
     reminded = escalated = 0
-    for pk in list(Referral.objects.filter(_to_remind(now)).values_list("pk", flat=True)):
+    for pk in list(
+        Referral.objects.unscoped("deadline reminders").filter(_to_remind(now)).values_list("pk", flat=True)
+    ):
         try:
             with transaction.atomic():
                 done = _remind_one(pk, now)
@@ -455,7 +457,12 @@ def remind_overdue(*, now=None) -> tuple[int, int]:
 
 
 def _remind_one(pk, now) -> str | None:
-    referral = Referral.objects.select_for_update(skip_locked=True).filter(_to_remind(now), pk=pk).first()
+    referral = (
+        Referral.objects.unscoped("deadline reminders")
+        .select_for_update(skip_locked=True)
+        .filter(_to_remind(now), pk=pk)
+        .first()
+    )
     if referral is None:  # another run holds it, or it is no longer due
         return None
     if referral.reminded_at is None:

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.access import centre_ids_with
+from core.access import ChildQuerySet, GuardedQuerySet, centre_ids_with
 from core.crypto import EncryptedTextField
 from core.models import BaseModel
 from helpline.permissions import HelplinePerm
@@ -84,20 +84,35 @@ class ReferralSettings(BaseModel):
         return str(self.centre)
 
 
-class ReferralQuerySet(models.QuerySet):
+def _sides_condition(user, code: str | None, sides: tuple[str, ...]) -> Q:
+    """Referrals of a service whose view permission the user holds at a centre on one of ``sides``."""
+    condition = Q(pk__in=[])
+    for service, service_code in SERVICE_PERMISSION.items():
+        if code is not None and code != service_code:
+            continue
+        centres = centre_ids_with(user, service_code)
+        if centres:
+            either = Q(pk__in=[])
+            for side in sides:
+                either |= Q(**{f"{side}_id__in": centres})
+            condition |= Q(service=service) & either
+    return condition
+
+
+class ReferralQuerySet(GuardedQuerySet):
     """Referrals seen by the sender's and the receiver's staff of the referral's service, nobody else."""
 
-    def visible_to(self, user, sides: tuple[str, ...] = ("sender", "receiver")) -> ReferralQuerySet:
-        """``sides``: only the referrals the user's centres sent, or received."""
-        condition = Q(pk__in=[])
-        for service, code in SERVICE_PERMISSION.items():
-            centres = centre_ids_with(user, code)
-            if centres:
-                either = Q(pk__in=[])
-                for side in sides:
-                    either |= Q(**{f"{side}_id__in": centres})
-                condition |= Q(service=service) & either
-        return self.filter(condition)
+    def visible_to(self, user, code: str | None = None) -> ReferralQuerySet:
+        """``code``: only the referrals of the service that code views (``HotlinePerm.VIEW``: hotline)."""
+        return self.filter(_sides_condition(user, code, ("sender", "receiver")))
+
+    def received_by(self, user) -> ReferralQuerySet:
+        """The visible referrals the user's centres received."""
+        return self.visible_to(user).filter(_sides_condition(user, None, ("receiver",)))
+
+    def sent_by(self, user) -> ReferralQuerySet:
+        """The visible referrals the user's centres sent."""
+        return self.visible_to(user).filter(_sides_condition(user, None, ("sender",)))
 
 
 class Referral(BaseModel):
@@ -189,6 +204,9 @@ class Message(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     text = EncryptedTextField(_("text"))
+
+    PARENT_FIELD = "referral"
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from helpline import actions as helpline_actions
-from helpline.models import AgeBand, Contact, RiskLevel, Urgency
+from helpline.models import AgeBand, RiskLevel, Urgency
 from hotline import taxonomy
 from hotline.actions import create_report
 from hotline.models import Item
@@ -46,7 +46,7 @@ def hotline_packet(item: Item, *, note: str = "") -> tuple[dict, dict]:
 
 def helpline_packet(case, *, summary: str, override: bool = False) -> tuple[dict, dict]:
     """(facts, narrative) of a helpline case, minimised behind the consent gate."""
-    contacts = list(Contact.objects.filter(case=case, is_draft=False).prefetch_related("categories"))
+    contacts = list(case.contacts.filter(is_draft=False).prefetch_related("categories"))
     consent = any(c.consent_share for c in contacts)
     categories = sorted({cat.pk: cat.name for c in contacts for cat in c.categories.all()}.items(), key=lambda p: p[1])
     latest = max(contacts, key=lambda c: c.started_at, default=None)

@@ -12,11 +12,11 @@ from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Referra
 
 
 def incoming(user) -> QuerySet:
-    return Referral.objects.visible_to(user, sides=("receiver",)).select_related("sender", "receiver")
+    return Referral.objects.received_by(user).select_related("sender", "receiver")
 
 
 def outgoing(user) -> QuerySet:
-    return Referral.objects.visible_to(user, sides=("sender",)).select_related("sender", "receiver")
+    return Referral.objects.sent_by(user).select_related("sender", "receiver")
 
 
 def can_act(user, referral: Referral, side: str) -> bool:
@@ -39,8 +39,12 @@ def reader_centre_id(user, referral: Referral):
 
 def network_figures() -> list[dict]:
     """Counts and median hours between each pair of countries; no case content, no centre names."""
-    rows = Referral.objects.filter(receiver__isnull=False).values_list(
-        "sender__country__code", "receiver__country__code", "status", "sent_at", "acknowledged_at", "completed_at"
+    rows = (
+        Referral.objects.unscoped("network figures")
+        .filter(receiver__isnull=False)
+        .values_list(
+            "sender__country__code", "receiver__country__code", "status", "sent_at", "acknowledged_at", "completed_at"
+        )
     )
     pairs: dict = defaultdict(lambda: {"count": 0, "completed": 0, "ack": [], "done": []})
     for origin, target, _status, sent, acked, done in rows:

@@ -396,7 +396,10 @@ class Helper:
 
     def __init__(self, database_url: str):
         environment = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(ROOT))
-        code = "import django; django.setup(); from hashes.tests.test_pdq_index import serve; serve()"
+        code = (
+            "import django; django.setup(); from core.access import allow_unscoped_reads_in_tests; "
+            "allow_unscoped_reads_in_tests(); from hashes.tests.test_pdq_index import serve; serve()"
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-c", code],
             cwd=ROOT,

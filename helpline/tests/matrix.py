@@ -111,7 +111,16 @@ ROUTES = {
         Expect(everyone=NOT_ALLOWED),
         Expect(signed_in=FORBIDDEN, anonymous=LOGIN, users=each(OK, *LOGGERS), methods=("POST",)),
     ),
-    "helpline:contact": _object(_contact),
+    "helpline:contact": (
+        _object(_contact),
+        # A colleague's draft does not exist for anyone but its author (who is sent on to finish it).
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=LOGIN,
+            users={"al_counsellor": redirect_to("helpline:contact_edit"), "al_supervisor": NOT_FOUND, **MK_404},
+            object_kwargs=_draft,
+        ),
+    ),
     # A draft is its counsellor's own until logged: the supervisor gets 404 as well.
     "helpline:contact_edit": Expect(
         signed_in=FORBIDDEN,
@@ -167,7 +176,16 @@ API = {
     "GET /api/v1/helpline/contacts": _api(OK),
     # An empty body is a valid counselling contact logged now.
     "POST /api/v1/helpline/contacts": _api(CREATED),
-    "GET /api/v1/helpline/contacts/{contact_id}": _api(OK, AL_LOGGERS, _contact),
+    "GET /api/v1/helpline/contacts/{contact_id}": (
+        _api(OK, AL_LOGGERS, _contact),
+        # A draft is its author's alone: the supervisor gets 404 like the other country.
+        Expect(
+            signed_in=FORBIDDEN,
+            anonymous=UNAUTHORIZED,
+            users={"al_counsellor": OK, "al_supervisor": NOT_FOUND, "mk_counsellor": NOT_FOUND},
+            object_kwargs=_draft,
+        ),
+    ),
     "POST /api/v1/helpline/contacts/{contact_id}/case": _api(CREATED, AL_LOGGERS, _contact),
     "GET /api/v1/helpline/cases": _api(OK),
     "GET /api/v1/helpline/cases/{case_id}": _api(OK, AL_LOGGERS, _case),

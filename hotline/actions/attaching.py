@@ -26,7 +26,7 @@ def attach_pending(*, centre_ids: Iterable | None = None, limit: int = ATTACH_BA
     and say how many reports wait when the loop is behind: hotline.waiting). Reports another
     process is attaching are skipped, not waited for.
     """
-    pending = PendingReport.objects.all()
+    pending = PendingReport.objects.unscoped("attaching loop")
     if centre_ids is not None:
         pending = pending.filter(centre_id__in=list(centre_ids))
     if not pending.exists():  # a plain read first: no transaction (nor SQLite write lock) when idle
@@ -73,8 +73,10 @@ def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
         )
         if not queued:
             return 0
-        reports = Report.objects.filter(pk__in=[row[0] for row in queued]).values_list(
-            "pk", "reference", "source", "harm_type", "reporter_is_child"
+        reports = (
+            Report.objects.unscoped("attaching loop")
+            .filter(pk__in=[row[0] for row in queued])
+            .values_list("pk", "reference", "source", "harm_type", "reporter_is_child")
         )
         about = {pk: fields for pk, *fields in reports}
         rows = [
@@ -99,7 +101,9 @@ def attach_reports(pending, *, by=None, limit: int = ATTACH_BATCH) -> int:
             details = {"source": source, "urls": len(urls), "new_items": new_items}
             entries.append(_received_entry(report_id, centre_id, details, by))
         insert_rows(events, then=links)
-        PendingReport.objects.filter(pk__in=[row[0] for row in rows])._raw_delete(DEFAULT_DB_ALIAS)
+        PendingReport.objects.unscoped("attaching loop").filter(pk__in=[row[0] for row in rows])._raw_delete(
+            DEFAULT_DB_ALIAS
+        )
         record_many(entries)
     return len(rows)
 

@@ -44,8 +44,10 @@ def import_reports(path: str, centre, summary, progress, *, by=None):
 
 def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict, summary) -> None:
     hashes = {url_hash(data["url"]) for data in batch}
-    existing = Item.objects.filter(centre=centre, url_hash__in=hashes - open_items.keys()).exclude(
-        status=ItemStatus.CLOSED
+    existing = (
+        Item.objects.unscoped("import")
+        .filter(centre=centre, url_hash__in=hashes - open_items.keys())
+        .exclude(status=ItemStatus.CLOSED)
     )
     open_items.update(existing.values_list("url_hash", "pk"))
     reports, new_items, links, counted = [], {}, [], Counter()
@@ -87,7 +89,7 @@ def _import_batch(centre, batch: list[dict], open_items: dict, next_number: dict
     for item_id, extra in counted.items():
         by_extra.setdefault(extra, []).append(item_id)
     for extra, ids in by_extra.items():
-        Item.objects.filter(pk__in=ids).update(reports_count=F("reports_count") + extra)
+        Item.objects.unscoped("import").filter(pk__in=ids).update(reports_count=F("reports_count") + extra)
     summary.reports += len(reports)
     summary.new_items += len(new_items)
 

@@ -62,7 +62,7 @@ def create_report(
         country=country, harm_type=harm_type, urls=canonical, source=source, centre_id=centre_id, **details
     )
     if created:
-        attach_reports(PendingReport.objects.filter(pk=report.pk), by=by)
+        attach_reports(PendingReport.objects.unscoped("public intake").filter(pk=report.pk), by=by)
     return report, created
 
 
@@ -134,7 +134,9 @@ def accept_report(
             return report, True
         # The unique index of idempotency keys answered "sent before": asking first would cost
         # every submission a query.
-        existing = Report.objects.filter(idempotency_key=key_hash).first() if key_hash else None
+        existing = (
+            Report.objects.unscoped("public intake").filter(idempotency_key=key_hash).first() if key_hash else None
+        )
         if existing is not None:
             return existing, False
     raise HotlineError(msg.NOT_STORED)

@@ -235,7 +235,7 @@ def record_partner_outcome(item_id, *, referral_id, partner: str, outcome: str, 
     removal time, which the figures read, if none was recorded. Idempotent: a referral's outcome
     is written once. Answers False when the item no longer exists or already shows that outcome.
     """
-    item = Item.objects.select_for_update().filter(pk=item_id).first()
+    item = Item.objects.unscoped("partner outcome").select_for_update().filter(pk=item_id).first()
     if item is None:
         return False
     if item.events.filter(kind=ItemEvent.Kind.PARTNER_OUTCOME, details__referral=str(referral_id)).exists():

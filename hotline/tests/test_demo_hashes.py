@@ -1,5 +1,6 @@
 """The demo's hotline items meet the demo's hash lists."""
 
+from django.contrib.auth import get_user_model
 from django.test import TestCase
 
 from hashes import demo as hashes_demo
@@ -16,7 +17,8 @@ class DemoHashesTests(TestCase):
         hashes_demo.seed()
         demo.seed()
         item = Item.objects.get(url="https://images.example.com/gallery/4821")
-        known = known_for_items({item.pk: [(h.algorithm, h.value) for h in item.hashes.all()]})
+        analyst = get_user_model().objects.get(email="analyst.al@demo.sicnet.example")
+        known = known_for_items({item.pk: [(h.algorithm, h.value) for h in item.hashes.all()]}, user=analyst)
         self.assertEqual([m.hash_list.name for m in known[item.pk]], ["al-crca confirmed"])
         self.assertTrue(HashList.objects.get(name="al-crca confirmed").shares_with_network)
         demo.seed()

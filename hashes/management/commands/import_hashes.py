@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, list_id: str, **options) -> None:
         try:
-            hash_list = HashList.objects.select_related("centre").get(pk=list_id)
+            hash_list = HashList.objects.unscoped("management command").select_related("centre").get(pk=list_id)
         except (HashList.DoesNotExist, ValidationError, ValueError):
             raise CommandError(f"No hash list with the id {list_id!r}.") from None
         summary = importer.Summary()
