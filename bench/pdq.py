@@ -257,13 +257,13 @@ def serve() -> None:
             live.refresh()
             answer = [live.source, f"{time.perf_counter() - started:.3f}", len(live.index)]
         elif command == "add":
-            hash_list = hash_list or HashList.objects.get()
+            hash_list = hash_list or HashList.objects.unscoped("benchmark").get()
             entry, _c = actions.add_entry(
                 hash_list, by=None, algorithm="pdq", value=args[0], classification="baseline", quality=90
             )
             answer = [entry.pk, repr(time.time())]
         elif command == "disable":
-            actions.set_entry_active(HashEntry.objects.get(pk=args[0]), by=None, active=False)
+            actions.set_entry_active(HashEntry.objects.unscoped("benchmark").get(pk=args[0]), by=None, active=False)
             answer = [repr(time.time())]
         elif command == "wait":
             value, wanted, since = args[0], args[1] == "yes", float(args[2])

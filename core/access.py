@@ -122,7 +122,8 @@ _strict: ContextVar[bool] = ContextVar("sicnet_scoping_strict", default=False)
 # A Django internal that reads through the default manager on the model's behalf (unique validation).
 _internal_reason: ContextVar[str | None] = ContextVar("sicnet_scoping_internal", default=None)
 
-_GUARD_FILES = (os.path.dirname(models.__file__).rsplit(os.sep, 2)[0], __file__)
+# Frames skipped when asking who made a queryset: Django itself and this module.
+_GUARD_FILES = (os.path.dirname(models.__file__).rsplit(os.sep, 2)[0] + os.sep, __file__)
 
 
 def allow_unscoped_reads_in_tests() -> None:
@@ -175,7 +176,7 @@ class GuardedQuerySet(models.QuerySet):
 
     Allowed besides: a related manager of a case-data object (``item.reports.all()``, prefetches),
     since that object was itself read through the guard; Django internals named by ``internal_read``.
-    Refused: ``Item.objects.count()``, ``Contact.objects.get(pk=...)``, ``centre.items.all()``,
+    Refused: ``Item.objects.count()``, ``Contact.objects.get(pk=...)``, ``centre.hotline_items.all()``,
     ``get_object_or_404(Case, ...)``. The error is ``UnscopedRead``: a programming error, loud in tests.
 
     Subclasses define ``visible_to(user, code=None)``; whatever it returns is marked narrowed.
@@ -302,6 +303,10 @@ class GuardedQuerySet(models.QuerySet):
     def iterator(self, chunk_size=None):
         self._check_rows("iterator()")
         return super().iterator(chunk_size=chunk_size)
+
+    def aiterator(self, chunk_size=2000):
+        self._check_rows("aiterator()")
+        return super().aiterator(chunk_size=chunk_size)
 
     def count(self):
         if self._result_cache is None:

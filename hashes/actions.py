@@ -362,7 +362,7 @@ def _list_named(centre, name: str, kind: str, trust_level: str, by) -> HashList:
         with transaction.atomic():  # a savepoint: two first confirmations at once both find the list
             return create_list(centre, by=by, name=name, kind=kind, source="hotline", trust_level=trust_level)
     except IntegrityError:
-        return centre.hash_lists.get(name=name)
+        return HashList.objects.unscoped("confirmed hashes").get(centre=centre, name=name)
 
 
 # --- A list's settings ------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ operation of the REST API as each canonical user (core.testing.CANONICAL_USERS) 
 anonymous visitor, and compares the answer with the declaration below. A route or operation
 without a declaration fails the test, which prints the entry to add.
 
-An entry is an ``Expect`` (or a tuple of them, one per group of methods)::
+An entry is an ``Expect`` (or a tuple of them: one per group of methods, or one per kind of record,
+e.g. a contact and a draft; API entries too)::
 
     "network:members": Expect(
         signed_in=FORBIDDEN,             # every signed-in canonical user, unless named in users
