@@ -3,11 +3,11 @@ other country's, by page or API (404, as if it did not exist)."""
 
 from django.urls import reverse
 
+from core.testing import SicnetTestCase
 from helpline import actions
 from helpline.models import Contact
 from helpline.tests import fixtures
 from helpline.tests.helpers import second_al_counsellor
-from network.testing import SicnetTestCase
 
 
 class DraftScopeTests(SicnetTestCase):

@@ -21,13 +21,12 @@ from core.access import (
     strict_scoping,
 )
 from core.permissions import Perm
-from core.testing import CANONICAL_USERS
+from core.testing import CANONICAL_USERS, SicnetTestCase
 from helpline import actions as helpline_actions
 from helpline.models import Case, CaseNote, Contact
 from hotline.models import Item, Report
 from hotline.tests.helpers import make_report
 from network.models import Centre, Country
-from network.testing import SicnetTestCase
 
 # Models of the project with a centre or a country that are not case data, each with why. A new
 # model with a centre or country (a later app's records) fails the test below until it is guarded
