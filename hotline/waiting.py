@@ -64,7 +64,8 @@ def waiting_for(user, *, now: datetime | None = None) -> list[Waiting]:
     now = now or timezone.now()
     cutoff = now - lag_threshold()
     rows = (
-        PendingReport.objects.filter(centre_id__in=list(centres))
+        PendingReport.objects.visible_to(user)
+        .filter(centre_id__in=list(centres))
         .values("centre_id")
         .annotate(count=Count("pk"), since=Min("received_at"))
         .filter(since__lt=cutoff)
@@ -88,7 +89,7 @@ def attaching_lag() -> readiness.Check:
     Numbers only (no centre, no report), so the probe reveals nothing of any centre's records.
     """
     now = timezone.now()
-    found = PendingReport.objects.aggregate(waiting=Count("pk"), oldest=Min("received_at"))
+    found = PendingReport.objects.unscoped("readiness lag").aggregate(waiting=Count("pk"), oldest=Min("received_at"))
     age = max((now - found["oldest"]).total_seconds(), 0) if found["oldest"] else 0
     threshold = lag_threshold().total_seconds()
     status = readiness.LAGGING if age > threshold else readiness.OK

@@ -15,6 +15,7 @@ from audit.actions import record, record_many
 from hotline.actions.common import url_hash
 from hotline.actions.rows import Rows, as_uuid, insert_rows
 from hotline.models import Item, ItemEvent, ItemStatus, PendingReport, Report
+from hotline.permissions import HotlinePerm
 
 ATTACH_BATCH = 500  # reports attached per transaction by attach_pending
 
@@ -42,7 +43,9 @@ def attach_waiting_at(centre, *, by) -> int:
     ``hotline.reports_attached`` entry naming the supervisor. Answers how many were attached.
     """
     with transaction.atomic():
-        attached = attach_reports(PendingReport.objects.filter(centre_id=centre.pk))
+        attached = attach_reports(
+            PendingReport.objects.visible_to(by, HotlinePerm.SUPERVISE).filter(centre_id=centre.pk)
+        )
         if attached:
             record(
                 "hotline.reports_attached",

@@ -33,7 +33,7 @@ from network.models import Centre, Country
 # (objects = ScopedQuerySet / ChildQuerySet / a GuardedQuerySet with visible_to) or listed here.
 NOT_CASE_DATA = {
     "helpline.Service": "the public directory of services of a country",
-    "referrals.WebhookEndpoint": "a centre's configuration, managed by its manager",
+    "notify.WebhookEndpoint": "a centre's configuration, managed by its manager",
     "nrm.Editor": "who may edit a country's assessments (configuration)",
     "legal.Editor": "who may edit a country's entries (configuration)",
     "audit.ChainHead": "the head of an audit chain: a sequence number and a hash",
