@@ -164,11 +164,15 @@ class ContactQuerySet(ScopedQuerySet):
     A draft (not yet logged) is its author's alone, whoever else holds a role at the centre."""
 
     def visible_to(self, user, code: str | None = None) -> ContactQuerySet:
-        scoped = super().visible_to(user, code)
+        from core.access import centre_ids_with
+
         own_draft = models.Q(counsellor_id=user.pk) if getattr(user, "pk", None) else models.Q(pk__in=[])
-        return scoped.filter(models.Q(case__isnull=True) | _restricted_case_filter(user, "case__")).filter(
-            models.Q(is_draft=False) | own_draft
-        )
+        scoped = super().visible_to(user, code).filter(models.Q(is_draft=False) | own_draft)
+        if centre_ids_with(user, code or self.model.VIEW_PERMISSION) <= centre_ids_with(user, HelplinePerm.SUPERVISE):
+            # The supervisor of every centre in scope sees its restricted cases, and a contact's case
+            # is of the contact's centre (link_contact): no join to the cases to filter nothing.
+            return scoped
+        return scoped.filter(models.Q(case__isnull=True) | _restricted_case_filter(user, "case__"))
 
 
 class Contact(BaseModel):
