@@ -42,8 +42,7 @@ def alert_label(count: int) -> str:
 def my_cases(request) -> WidgetContent:
     user = request.user
     cases = Case.objects.visible_to(user).filter(owner=user, status__in=OPEN_STATUSES)
-    tasks = FollowUpTask.objects.filter(
-        case__in=Case.objects.visible_to(user),
+    tasks = FollowUpTask.objects.visible_to(user).filter(
         assignee=user,
         done_at__isnull=True,
         due_at__lte=timezone.now() + TASKS_AHEAD,
