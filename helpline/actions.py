@@ -559,7 +559,7 @@ def escalate_to_hotline(contact: Contact, *, by, urls: list[str], harm_type: str
 @transaction.atomic
 def link_escalation_report(escalation_id, *, report_id, reference: str) -> Escalation | None:
     """The hotline filed the report of an escalation: the contact shows its reference. Idempotent."""
-    escalation = Escalation.objects.select_for_update().filter(pk=escalation_id).first()
+    escalation = Escalation.objects.unscoped("event subscriber").select_for_update().filter(pk=escalation_id).first()
     if escalation is None or escalation.report_id is not None:
         return escalation
     escalation.report_id, escalation.report_reference = report_id, reference

@@ -16,7 +16,7 @@ from referrals import actions
 
 def complete_on_removal(event: Event) -> None:
     """On "hotline.removal_confirmed": a referral the item came from completes with "removed"."""
-    item = Item.objects.filter(pk=event.payload["item"]).first()
+    item = Item.objects.unscoped("event subscriber").filter(pk=event.payload["item"]).first()
     if item is None:
         return
     by = get_user_model().objects.filter(pk=event.payload.get("by")).first() if event.payload.get("by") else None
