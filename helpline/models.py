@@ -164,8 +164,6 @@ class ContactQuerySet(ScopedQuerySet):
     A draft (not yet logged) is its author's alone, whoever else holds a role at the centre."""
 
     def visible_to(self, user, code: str | None = None) -> ContactQuerySet:
-        from core.access import centre_ids_with
-
         own_draft = models.Q(counsellor_id=user.pk) if getattr(user, "pk", None) else models.Q(pk__in=[])
         scoped = super().visible_to(user, code).filter(models.Q(is_draft=False) | own_draft)
         if centre_ids_with(user, code or self.model.VIEW_PERMISSION) <= centre_ids_with(user, HelplinePerm.SUPERVISE):
