@@ -4,8 +4,9 @@ PDQ goes through this process's in-memory index (``hashes.pdq_index``: multi-ind
 updated from the database's change log within a second of any change anywhere). The index only
 proposes entry ids and distances; the entries are then read from the database through the same
 scoping as before (visible to the user, active, usable quality), so a disable is honoured at once,
-even before the index hears of it. A distance above 31, or an installation without numpy, uses the
-brute force (every usable entry read from the database and compared), which gives the same answers.
+even before the index hears of it. A distance above PDQ_MAX_DISTANCE (the PDQ standard's 31, which
+the index is built for) uses the brute force (every usable entry read from the database and
+compared), which gives the same answers.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy
 from django.conf import settings
 from django.db.models import Q
 
-try:  # vectorised distances when numpy is installed (it is, with pdqhash); pure Python otherwise
-    import numpy
-except ImportError:  # pragma: no cover - depends on the installation
-    numpy = None
-
 from hashes.models import Algorithm, HashEntry
 
-# A PDQ match is a Hamming distance of at most 31 bits; a PDQ hash of quality under 50 is not used.
+# A PDQ match is a Hamming distance of at most 31 bits (the standard's, and the widest the in-memory
+# index answers; HASHES_PDQ_MAX_DISTANCE may set another); a PDQ hash of quality under 50 is not used.
 PDQ_MAX_DISTANCE = 31
 PDQ_MIN_QUALITY = 50
 
@@ -61,8 +59,9 @@ def _entries(user):
 
 
 def pdq_max_distance() -> int:
-    """The configured PDQ match distance (setting HASHES_PDQ_MAX_DISTANCE, default 31)."""
-    return int(getattr(settings, "HASHES_PDQ_MAX_DISTANCE", PDQ_MAX_DISTANCE))
+    """The configured PDQ match distance (setting HASHES_PDQ_MAX_DISTANCE, default PDQ_MAX_DISTANCE)."""
+    configured = getattr(settings, "HASHES_PDQ_MAX_DISTANCE", None)
+    return PDQ_MAX_DISTANCE if configured is None else int(configured)
 
 
 def matches_for(values: Iterable[tuple[str, str]], *, user, max_distance: int | None = None) -> list[Match]:
@@ -95,7 +94,7 @@ def matches_for(values: Iterable[tuple[str, str]], *, user, max_distance: int | 
 
 
 def _pdq_matches(queries: list[str], user, max_distance: int) -> list[Match]:
-    live = _live_index() if max_distance <= PDQ_INDEXED_DISTANCE else None
+    live = _live_index() if max_distance <= PDQ_MAX_DISTANCE else None
     if live is None:
         return _pdq_brute_force(queries, user, max_distance)
     entry_ids, query_numbers, _distances = live.search(queries, max_distance)
@@ -121,8 +120,6 @@ def _pdq_matches(queries: list[str], user, max_distance: int) -> list[Match]:
 
 
 def _live_index():
-    if numpy is None:
-        return None
     try:
         from hashes.pdq_index import live_index
 
@@ -131,8 +128,7 @@ def _live_index():
         return None
 
 
-# Distances answered through the index (beyond: the brute force); entry ids per query of the entries found.
-PDQ_INDEXED_DISTANCE = 31
+# Entry ids per query of the entries found.
 IN_BATCH = 500
 
 
@@ -158,25 +154,6 @@ CHUNK = 50_000
 
 def _distances(queries: list[str], rows: list[tuple[object, str]], max_distance: int) -> list[tuple[str, object, int]]:
     """(query, entry id, distance) for every pair within ``max_distance``: exact, no index."""
-    if numpy is not None:
-        return _distances_numpy(queries, rows, max_distance)
-    found = []
-    packed = [(query, int(query, 16)) for query in queries]
-    for pk, value in rows:
-        number = int(value, 16)
-        for query, wanted in packed:
-            distance = (number ^ wanted).bit_count()
-            if distance <= max_distance:
-                found.append((query, pk, distance))
-    return found
-
-
-def _as_words(values: list[str]):
-    # 256 bits as four unsigned 64-bit words per hash.
-    return numpy.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").reshape(-1, 4)
-
-
-def _distances_numpy(queries: list[str], rows: list[tuple[object, str]], max_distance: int):
     words = _as_words([value for _pk, value in rows])
     found = []
     for query, wanted in zip(queries, _as_words(queries), strict=True):
@@ -184,6 +161,11 @@ def _distances_numpy(queries: list[str], rows: list[tuple[object, str]], max_dis
         for index in numpy.flatnonzero(distances <= max_distance):
             found.append((query, rows[index][0], int(distances[index])))
     return found
+
+
+def _as_words(values: list[str]):
+    # 256 bits as four unsigned 64-bit words per hash.
+    return numpy.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").reshape(-1, 4)
 
 
 def known_for_items(hashes_by_item: Mapping[Hashable, Iterable[tuple[str, str]]], *, user) -> dict:

@@ -28,10 +28,10 @@ from helpline.models import (
     Escalation,
     FollowUpTask,
     IdentifierFlag,
-    Referral,
     RetentionRule,
     RiskLevel,
-    Service,
+    ServiceReferral,
+    SupportService,
     Urgency,
     UrgentAlert,
     age_band_for,
@@ -132,7 +132,7 @@ def log_contact(contact: Contact | None, *, centre, by, data: dict[str, Any]) ->
         },
     )
     if contact.urgency == Urgency.IMMINENT:
-        _raise_alert(centre=contact.centre, contact=contact, by=by)
+        raise_alert(centre=contact.centre, contact=contact, by=by)
     return contact
 
 
@@ -213,7 +213,7 @@ def open_case(contact: Contact, *, by, risk_level: str = RiskLevel.LOW) -> Case:
     contact.save(update_fields=["case", "updated_at"])
     record("helpline.case_opened", actor=by, centre_id=case.centre_id, obj=case, changes={"contact": str(contact.pk)})
     if risk_level == RiskLevel.IMMINENT:
-        _raise_alert(centre=case.centre, case=case, by=by)
+        raise_alert(centre=case.centre, case=case, by=by)
     return case
 
 
@@ -256,7 +256,7 @@ def update_case(case: Case, *, by, status: str, risk_level: str, restricted: boo
         changes={field: [before[field], after[field]] for field in changed},
     )
     if "risk_level" in changed and risk_level == RiskLevel.IMMINENT:
-        _raise_alert(centre=case.centre, case=case, by=by)
+        raise_alert(centre=case.centre, case=case, by=by)
     return changed
 
 
@@ -341,9 +341,11 @@ def mark_task_reminded(task: FollowUpTask) -> None:
 # --- Imminent danger -----------------------------------------------------------------------------
 
 
-def _raise_alert(*, centre, by, contact: Contact | None = None, case: Case | None = None) -> UrgentAlert:
-    # Called inside the caller's transaction: the alert, its audit entry and its e-mails stand or
-    # fall together with the change that raised them.
+def raise_alert(*, centre, by, contact: Contact | None = None, case: Case | None = None) -> UrgentAlert:
+    """Alert the centre's supervisors of imminent danger (in the app, and by e-mail).
+
+    Called inside the caller's transaction (saving a contact or a case at imminent risk): the alert,
+    its audit entry and its e-mails stand or fall together with the change that raised them."""
     from helpline.notifications import alert_message, supervisor_emails
 
     alert = UrgentAlert.objects.create(centre=centre, contact=contact, case=case, raised_by=by)
@@ -353,12 +355,6 @@ def _raise_alert(*, centre, by, contact: Contact | None = None, case: Case | Non
         subject, body = alert_message(alert)
         send_email.enqueue(subject=subject, body=body, to=recipients)
     return alert
-
-
-@transaction.atomic
-def raise_alert(*, centre, by, contact: Contact | None = None, case: Case | None = None) -> UrgentAlert:
-    """Alert the centre's supervisors of imminent danger (in the app, and by e-mail)."""
-    return _raise_alert(centre=centre, by=by, contact=contact, case=case)
 
 
 @transaction.atomic
@@ -381,9 +377,9 @@ SERVICE_FIELDS = ("kind", "name", "phone", "email", "website", "address", "notes
 
 
 @transaction.atomic
-def save_service(service: Service | None, *, country, by, centre_id, data: dict[str, Any]) -> Service:
+def save_service(service: SupportService | None, *, country, by, centre_id, data: dict[str, Any]) -> SupportService:
     """Add or change a service in the country's directory (the centre manager's work)."""
-    service = service or Service(country=country)
+    service = service or SupportService(country=country)
     is_new = service._state.adding
     changed = [field for field in SERVICE_FIELDS if field in data and getattr(service, field) != data[field]]
     for field in changed:
@@ -399,13 +395,13 @@ def save_service(service: Service | None, *, country, by, centre_id, data: dict[
 
 @transaction.atomic
 def refer(
-    contact: Contact, *, by, service: Service, reason: str, referred_on=None, override_reason: str = ""
-) -> Referral:
+    contact: Contact, *, by, service: SupportService, reason: str, referred_on=None, override_reason: str = ""
+) -> ServiceReferral:
     """Refer the child to a service: with the contact's consent, or a supervisor's audited override."""
     override = not contact.consent_share
     if override and not (override_reason.strip() and has_perm(by, HelplinePerm.SUPERVISE, contact.centre_id)):
         raise ConsentRequired
-    referral = Referral.objects.create(
+    referral = ServiceReferral.objects.create(
         centre_id=contact.centre_id,
         contact=contact,
         case_id=contact.case_id,
@@ -427,7 +423,7 @@ def refer(
 
 
 @transaction.atomic
-def set_referral_outcome(referral: Referral, *, by, outcome: str) -> None:
+def set_referral_outcome(referral: ServiceReferral, *, by, outcome: str) -> None:
     """Record what became of a referral."""
     previous = referral.outcome
     referral.outcome = outcome
@@ -476,7 +472,7 @@ def erase_contact_narrative(contact: Contact) -> None:
     contact.narrative_erased_at = timezone.now()
     contact.save(update_fields=["summary", "contact_details", "identifier_hash", "narrative_erased_at", "updated_at"])
     # A referral's reasons are narrative too.
-    Referral.objects.unscoped("retention").filter(contact=contact).update(
+    ServiceReferral.objects.unscoped("retention").filter(contact=contact).update(
         reason="", consent_override_reason="", updated_at=timezone.now()
     )
     record("helpline.contact_narrative_erased", actor_label="retention", centre_id=contact.centre_id, obj=contact)

@@ -17,7 +17,7 @@ from helpline.models import (
     FlagReason,
     ReferralOutcome,
     RiskLevel,
-    Service,
+    SupportService,
 )
 
 
@@ -152,13 +152,13 @@ class ServiceForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
-        model = Service
+        model = SupportService
         fields = ["kind", "name", "phone", "email", "website", "address", "notes", "is_active"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class ReferralForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    service = forms.ModelChoiceField(label=_("Service"), queryset=SupportService.objects.none())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     referred_on = forms.DateField(label=_("Referred on"), widget=forms.DateInput(attrs={"type": "date"}))
     override_reason = forms.CharField(
@@ -171,7 +171,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(country=country, is_active=True)
+        self.fields["service"].queryset = SupportService.objects.filter(country=country, is_active=True)
 
 
 class OutcomeForm(forms.Form):

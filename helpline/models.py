@@ -443,7 +443,7 @@ class ServiceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Service(BaseModel):
+class SupportService(BaseModel):
     """A service children are referred to, in the directory of one country."""
 
     country = models.ForeignKey(
@@ -475,15 +475,15 @@ class ReferralOutcome(models.TextChoices):
     NO_RESPONSE = "no_response", _("No response")
 
 
-class ReferralQuerySet(ScopedQuerySet):
+class ServiceReferralQuerySet(ScopedQuerySet):
     """Referrals follow their contact: those of a restricted case, its owner and the supervisors only."""
 
-    def visible_to(self, user, code: str | None = None) -> ReferralQuerySet:
+    def visible_to(self, user, code: str | None = None) -> ServiceReferralQuerySet:
         scoped = super().visible_to(user, code)
         return scoped.filter(models.Q(contact__case__isnull=True) | _restricted_case_filter(user, "contact__case__"))
 
 
-class Referral(BaseModel):
+class ServiceReferral(BaseModel):
     """A child referred to a service: needs the contact's consent or a supervisor's override."""
 
     VIEW_PERMISSION = CASE_DATA_PERMISSION
@@ -493,7 +493,9 @@ class Referral(BaseModel):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals", verbose_name=_("case")
     )
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service"))
+    service = models.ForeignKey(
+        SupportService, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("service")
+    )
     reason = EncryptedTextField(_("reason"))
     referred_on = models.DateField(_("referred on"), default=timezone.localdate)
     outcome = models.CharField(
@@ -512,7 +514,7 @@ class Referral(BaseModel):
         verbose_name=_("consent overridden by"),
     )
 
-    objects = ReferralQuerySet.as_manager()
+    objects = ServiceReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]

@@ -24,8 +24,8 @@ from helpline.models import (
     Channel,
     Contact,
     FollowUpTask,
-    Referral,
-    Service,
+    ServiceReferral,
+    SupportService,
     UrgentAlert,
 )
 from helpline.paging import page_of
@@ -372,7 +372,7 @@ def case_close(request: HttpRequest, case_id) -> HttpResponse:
 @permission_required(HelplinePerm.VIEW)
 def service_list(request: HttpRequest) -> HttpResponse:
     countries = country_ids_with(request.user, HelplinePerm.VIEW)
-    services = Service.objects.filter(country_id__in=countries).select_related("country")
+    services = SupportService.objects.filter(country_id__in=countries).select_related("country")
     context = {
         "services": services,
         "managed_centres": queries.managed_centres(request.user),
@@ -381,12 +381,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(request, "helpline/services.html", context)
 
 
-def _service_form_page(request: HttpRequest, centre, service: Service | None) -> HttpResponse:
+def _service_form_page(request: HttpRequest, centre, service: SupportService | None) -> HttpResponse:
     form = forms.ServiceForm(request.POST if request.method == "POST" else None, instance=service)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in actions.SERVICE_FIELDS}
         # The form has already written the values onto the instance: the action compares with the row.
-        fresh = Service.objects.get(pk=service.pk) if service else None
+        fresh = SupportService.objects.get(pk=service.pk) if service else None
         actions.save_service(fresh, country=centre.country, by=request.user, centre_id=centre.pk, data=data)
         messages.success(request, _("The service is saved."))
         return redirect("helpline:services")
@@ -401,7 +401,7 @@ def service_new(request: HttpRequest, centre_id) -> HttpResponse:
 @permission_required(NetworkPerm.CENTRE_MANAGE)
 def service_edit(request: HttpRequest, service_id) -> HttpResponse:
     centres = {c.country_id: c for c in queries.managed_centres(request.user)}
-    service = access_object(Service.objects.filter(country_id__in=centres), pk=service_id)
+    service = access_object(SupportService.objects.filter(country_id__in=centres), pk=service_id)
     return _service_form_page(request, centres[service.country_id], service)
 
 
@@ -426,7 +426,7 @@ def referral_new(request: HttpRequest, contact_id) -> HttpResponse:
 @require_POST
 @permission_required(LOG)
 def referral_outcome(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = access_object(Referral.objects.visible_to(request.user), pk=referral_id)
+    referral = access_object(ServiceReferral.objects.visible_to(request.user), pk=referral_id)
     form = forms.OutcomeForm(request.POST)
     if form.is_valid():
         actions.set_referral_outcome(referral, by=request.user, outcome=form.cleaned_data["outcome"])

@@ -33,8 +33,8 @@ from referrals.models import (
     Message,
     Outcome,
     Referral,
+    ReferralService,
     ReferralSettings,
-    Service,
     Status,
 )
 
@@ -141,12 +141,12 @@ def _create(*, sender, receiver, service, kind, by, packet, narrative, source_id
 @transaction.atomic
 def send_hotline_item(item, *, by, receiver, note: str = "") -> Referral:
     """Forward a hotline item to the hotline of another centre, with a packet built from the item."""
-    _check_receiver(item.centre, receiver, Service.HOTLINE)
+    _check_receiver(item.centre, receiver, ReferralService.HOTLINE)
     packet, narrative = packets.hotline_packet(item, note=note)
     referral = _create(
         sender=item.centre,
         receiver=receiver,
-        service=Service.HOTLINE,
+        service=ReferralService.HOTLINE,
         kind=Kind.HOTLINE_ITEM,
         by=by,
         packet=packet,
@@ -166,7 +166,7 @@ def send_external(item, *, by, target: str, name: str = "", reference: str = "")
     referral = _create(
         sender=item.centre,
         receiver=None,
-        service=Service.HOTLINE,
+        service=ReferralService.HOTLINE,
         kind=Kind.EXTERNAL,
         by=by,
         packet=packet,
@@ -195,7 +195,7 @@ def _record_on_item(item, *, by, target: str, name: str, country: str = "", refe
 @transaction.atomic
 def send_helpline_case(case, *, by, receiver, summary: str, override_reason: str = "") -> Referral:
     """Refer a helpline case; identifying detail only with recorded consent or a supervisor's reason."""
-    _check_receiver(case.centre, receiver, Service.HELPLINE)
+    _check_receiver(case.centre, receiver, ReferralService.HELPLINE)
     override_reason = override_reason.strip()
     if override_reason and not has_perm(by, HelplinePerm.SUPERVISE, case.centre_id):
         raise ReferralError(gettext_lazy("Only a supervisor can override the consent to share."))
@@ -206,7 +206,7 @@ def send_helpline_case(case, *, by, receiver, summary: str, override_reason: str
     return _create(
         sender=case.centre,
         receiver=receiver,
-        service=Service.HELPLINE,
+        service=ReferralService.HELPLINE,
         kind=Kind.HELPLINE_CASE,
         by=by,
         packet=packet,
@@ -474,7 +474,7 @@ def _remind_one(pk, now) -> str | None:
     referral.escalated_at = now
     referral.save(update_fields=["escalated_at", "updated_at"])
     record("referrals.escalated", centre_id=referral.receiver_id, obj=referral, actor_label="system")
-    code = HotlinePerm.SUPERVISE if referral.service == Service.HOTLINE else HelplinePerm.SUPERVISE
+    code = HotlinePerm.SUPERVISE if referral.service == ReferralService.HOTLINE else HelplinePerm.SUPERVISE
     _notify(referral, Event.ESCALATION, referral.receiver_id, code=code)
     _notify(referral, Event.ESCALATION, referral.sender_id, code=code)
     return "escalated"

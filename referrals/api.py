@@ -30,7 +30,7 @@ from hotline.permissions import HotlinePerm
 from notify.queries import unread_count
 from referrals import actions, queries
 from referrals.forms import TEXT_MAX_LENGTH, ExternalForm, SendCaseForm, SendItemForm
-from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral, Service
+from referrals.models import SERVICE_ACT_PERMISSION, SERVICE_PERMISSION, Message, Referral, ReferralService
 
 router = Router(tags=["referrals"])
 
@@ -290,7 +290,7 @@ def send_item(request: HttpRequest, item_id: UUID, body: SendItemIn):
     from the item, as on the page)."""
     item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     form = SendItemForm(
-        {"receiver": body.receiver, "note": body.note}, service=Service.HOTLINE, exclude_id=item.centre_id
+        {"receiver": body.receiver, "note": body.note}, service=ReferralService.HOTLINE, exclude_id=item.centre_id
     )
     form.fields["receiver"].to_field_name = "code"  # the API names centres by code
     data = _valid(form)
@@ -322,7 +322,7 @@ def send_case(request: HttpRequest, case_id: UUID, body: SendCaseIn):
     case = access_object(Case.objects.visible_to(request.user), pk=case_id)
     form = SendCaseForm(
         {"receiver": body.receiver, "summary": body.summary, "override_reason": body.override_reason},
-        service=Service.HELPLINE,
+        service=ReferralService.HELPLINE,
         exclude_id=case.centre_id,
     )
     form.fields["receiver"].to_field_name = "code"  # the API names centres by code

@@ -81,10 +81,10 @@ class InformationRequestForm(forms.Form):
     def __init__(self, *args, senders: dict, **kwargs) -> None:
         """``senders``: service → ids of the centres where the user works that service."""
         super().__init__(*args, **kwargs)
-        from referrals.models import Service
+        from referrals.models import ReferralService
 
         self.senders = senders
-        self.fields["service"].choices = [(s, label) for s, label in Service.choices if senders.get(s)]
+        self.fields["service"].choices = [(s, label) for s, label in ReferralService.choices if senders.get(s)]
         all_ids = set().union(*senders.values()) if senders else set()
         self.fields["sender"].queryset = Centre.objects.filter(pk__in=all_ids)
         self.fields["receiver"].queryset = Centre.objects.filter(

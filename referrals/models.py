@@ -19,15 +19,15 @@ from helpline.permissions import HelplinePerm
 from hotline.permissions import HotlinePerm
 
 
-class Service(models.TextChoices):
+class ReferralService(models.TextChoices):
     HOTLINE = "hotline", _("Hotline")
     HELPLINE = "helpline", _("Helpline")
 
 
 # Who sees a referral of each service at the sender's or the receiver's centre. Helpline case data
 # is for counsellors and supervisors only (HELPLINE_LOG), as in the helpline app.
-SERVICE_PERMISSION = {Service.HOTLINE: HotlinePerm.VIEW, Service.HELPLINE: HelplinePerm.LOG}
-SERVICE_ACT_PERMISSION = {Service.HOTLINE: HotlinePerm.ASSESS, Service.HELPLINE: HelplinePerm.LOG}
+SERVICE_PERMISSION = {ReferralService.HOTLINE: HotlinePerm.VIEW, ReferralService.HELPLINE: HelplinePerm.LOG}
+SERVICE_ACT_PERMISSION = {ReferralService.HOTLINE: HotlinePerm.ASSESS, ReferralService.HELPLINE: HelplinePerm.LOG}
 
 
 class Kind(models.TextChoices):
@@ -129,7 +129,7 @@ class Referral(BaseModel):
         blank=True,
         verbose_name=_("to centre"),
     )
-    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    service = models.CharField(_("service"), max_length=10, choices=ReferralService.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENT)
     external_target = models.CharField(

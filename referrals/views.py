@@ -28,8 +28,8 @@ from referrals.models import (
     SERVICE_ACT_PERMISSION,
     SERVICE_PERMISSION,
     Referral,
+    ReferralService,
     ReferralSettings,
-    Service,
 )
 
 # Seeing referrals of some service somewhere, and working one (taking steps, sending).
@@ -129,7 +129,7 @@ def step(request: HttpRequest, referral_id, step: str) -> HttpResponse:
 @permission_required(HotlinePerm.ASSESS)
 def send_item(request: HttpRequest, item_id) -> HttpResponse:
     item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
-    form = forms.SendItemForm(request.POST or None, service=Service.HOTLINE, exclude_id=item.centre_id)
+    form = forms.SendItemForm(request.POST or None, service=ReferralService.HOTLINE, exclude_id=item.centre_id)
     external = forms.ExternalForm(prefix="external")
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +153,7 @@ def send_external(request: HttpRequest, item_id) -> HttpResponse:
     item = access_object(Item.objects.visible_to(request.user, HotlinePerm.ASSESS), pk=item_id)
     external = forms.ExternalForm(request.POST, prefix="external")
     if not external.is_valid():
-        form = forms.SendItemForm(service=Service.HOTLINE, exclude_id=item.centre_id)
+        form = forms.SendItemForm(service=ReferralService.HOTLINE, exclude_id=item.centre_id)
         context = {"item": item, "form": form, "external": external}
         return render(request, "referrals/send_item.html", context, status=400)
     referral = actions.send_external(
@@ -170,7 +170,7 @@ def send_external(request: HttpRequest, item_id) -> HttpResponse:
 @permission_required(HelplinePerm.LOG)
 def send_case(request: HttpRequest, case_id) -> HttpResponse:
     case = access_object(Case.objects.visible_to(request.user), pk=case_id)
-    form = forms.SendCaseForm(request.POST or None, service=Service.HELPLINE, exclude_id=case.centre_id)
+    form = forms.SendCaseForm(request.POST or None, service=ReferralService.HELPLINE, exclude_id=case.centre_id)
     if request.method == "POST" and form.is_valid():
         try:
             referral = actions.send_helpline_case(

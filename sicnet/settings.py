@@ -219,9 +219,11 @@ NOTIFY_WEBHOOK_ALLOW_HTTP = env_bool("NOTIFY_WEBHOOK_ALLOW_HTTP", env_bool("REFE
 NOTIFY_WEBHOOK_ALLOW_PRIVATE = env_bool(
     "NOTIFY_WEBHOOK_ALLOW_PRIVATE", env_bool("REFERRALS_WEBHOOK_ALLOW_PRIVATE", None)
 )
-# PDQ: a match is a Hamming distance of at most this many bits (31 is the PDQ standard; the
-# in-memory index answers up to 31, beyond it every entry is compared).
-HASHES_PDQ_MAX_DISTANCE = int(env("HASHES_PDQ_MAX_DISTANCE", "31"))
+# PDQ: a match is a Hamming distance of at most this many bits; unset, the PDQ standard's
+# (hashes.matching.PDQ_MAX_DISTANCE, 31, the widest the in-memory index answers; beyond it every
+# entry is compared).
+_PDQ_DISTANCE = env("HASHES_PDQ_MAX_DISTANCE")
+HASHES_PDQ_MAX_DISTANCE = int(_PDQ_DISTANCE) if _PDQ_DISTANCE else None
 # Hash list files imported from the page (kept compressed in the database until imported).
 HASHES_MAX_IMPORT_BYTES = int(env("HASHES_MAX_IMPORT_BYTES", str(200 * 1024 * 1024)))
 # PDQ index snapshots (manage.py pdq_snapshot); every process matches a change at most this long after its commit.

@@ -35,9 +35,11 @@ def al_alert(t):
 
 
 def al_service(t):
-    from helpline.models import Service
+    from helpline.models import SupportService
 
-    return Service.objects.create(country=t.al_centre.country, kind="police", name="Tirana police, cybercrime unit")
+    return SupportService.objects.create(
+        country=t.al_centre.country, kind="police", name="Tirana police, cybercrime unit"
+    )
 
 
 def al_referral(t):

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
-from helpline.models import Referral, Service
+from helpline.models import ServiceReferral, SupportService
 from helpline.tests import fixtures
 from helpline.tests.helpers import audit_text, raw_column
 
@@ -19,7 +19,7 @@ class ServicesDirectoryTests(SicnetTestCase):
             {"kind": "mental_health", "name": "Youth mental health centre", "is_active": "on"},
         )
         self.assertRedirects(response, reverse("helpline:services"))
-        service = Service.objects.get()
+        service = SupportService.objects.get()
         self.assertEqual(service.country, self.al_centre.country)
         self.client.post(
             reverse("helpline:service_edit", args=[service.pk]),
@@ -35,7 +35,7 @@ class ServicesDirectoryTests(SicnetTestCase):
 
     def test_counsellors_read_their_countrys_directory_only(self):
         ours = fixtures.al_service(self)
-        theirs = Service.objects.create(country=self.mk_centre.country, kind="police", name="Skopje police")
+        theirs = SupportService.objects.create(country=self.mk_centre.country, kind="police", name="Skopje police")
         self.login_as(self.al_counsellor)
         response = self.client.get(reverse("helpline:services"))
         self.assertContains(response, ours.name)
@@ -70,11 +70,11 @@ class ReferralTests(SicnetTestCase):
         self.login_as(self.al_counsellor)
         response = self.client.post(refer_url(contact), self.data())
         self.assertRedirects(response, reverse("helpline:contact", args=[contact.pk]))
-        referral = Referral.objects.get()
+        referral = ServiceReferral.objects.get()
         self.assertEqual(
             (referral.service, referral.outcome, str(referral.referred_on)), (self.service, "pending", "2026-11-28")
         )
-        self.assertNotIn("photos", raw_column("helpline_referral", "reason", referral.pk))
+        self.assertNotIn("photos", raw_column("helpline_servicereferral", "reason", referral.pk))
         self.client.post(reverse("helpline:referral_outcome", args=[referral.pk]), {"outcome": "accepted"})
         referral.refresh_from_db()
         self.assertEqual(referral.outcome, "accepted")
@@ -84,15 +84,15 @@ class ReferralTests(SicnetTestCase):
         self.login_as(self.al_counsellor)
         response = self.client.post(refer_url(contact), self.data(override_reason="I think it is needed"))
         self.assertContains(response, "a supervisor can refer with a written reason")
-        self.assertFalse(Referral.objects.exists())
+        self.assertFalse(ServiceReferral.objects.exists())
 
     def test_without_consent_a_supervisor_needs_a_reason(self):
         contact = fixtures.al_contact(self, consent_share=False)
         self.login_as(self.al_supervisor)
         self.client.post(refer_url(contact), self.data())
-        self.assertFalse(Referral.objects.exists())
+        self.assertFalse(ServiceReferral.objects.exists())
         self.client.post(refer_url(contact), self.data(override_reason="Risk of serious harm tonight"))
-        referral = Referral.objects.get()
+        referral = ServiceReferral.objects.get()
         self.assertEqual(referral.consent_overridden_by, self.al_supervisor)
         entry = AuditEntry.objects.get(action="helpline.referral_made")
         self.assertTrue(entry.changes["consent_overridden"])
@@ -100,15 +100,15 @@ class ReferralTests(SicnetTestCase):
         self.assertNotIn("serious harm", audit_text())
 
     def test_only_services_of_the_contacts_country(self):
-        theirs = Service.objects.create(country=self.mk_centre.country, kind="police", name="Skopje police")
+        theirs = SupportService.objects.create(country=self.mk_centre.country, kind="police", name="Skopje police")
         contact = fixtures.al_contact(self, consent_share=True)
         self.login_as(self.al_counsellor)
         response = self.client.post(refer_url(contact), self.data(service=str(theirs.pk)))
         self.assertContains(response, "Select a valid choice.")
-        self.assertFalse(Referral.objects.exists())
+        self.assertFalse(ServiceReferral.objects.exists())
 
     def test_the_other_country_gets_404(self):
         contact = fixtures.al_contact(self, consent_share=True)
         self.login_as(self.mk_counsellor)
         self.assertEqual(self.client.post(refer_url(contact), self.data()).status_code, 404)
-        self.assertFalse(Referral.objects.exists())
+        self.assertFalse(ServiceReferral.objects.exists())

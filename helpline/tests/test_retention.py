@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from audit.models import AuditEntry
 from core.testing import SicnetTestCase
 from helpline import actions
-from helpline.models import Case, CaseNote, Contact, Referral, RetentionRule
+from helpline.models import Case, CaseNote, Contact, RetentionRule, ServiceReferral
 from helpline.tasks import apply_retention
 from helpline.tests import fixtures
 
@@ -39,7 +39,7 @@ class RetentionTests(SicnetTestCase):
         self.assertIsNotNone(self.old.narrative_erased_at)
         # The anonymous dimensions stay, so statistics still add up.
         self.assertEqual((self.old.kind, self.old.channel, self.old.age_band), ("counselling", "phone", "12-14"))
-        self.assertEqual(Referral.objects.get().reason, "")
+        self.assertEqual(ServiceReferral.objects.get().reason, "")
         self.recent.refresh_from_db()
         self.assertNotEqual(self.recent.summary, "")
         self.mk_old.refresh_from_db()

@@ -32,7 +32,7 @@ from network.models import Centre, Country
 # model with a centre or country (a later app's records) fails the test below until it is guarded
 # (objects = ScopedQuerySet / ChildQuerySet / a GuardedQuerySet with visible_to) or listed here.
 NOT_CASE_DATA = {
-    "helpline.Service": "the public directory of services of a country",
+    "helpline.SupportService": "the public directory of services of a country",
     "notify.WebhookEndpoint": "a centre's configuration, managed by its manager",
     "nrm.Editor": "who may edit a country's assessments (configuration)",
     "legal.Editor": "who may edit a country's entries (configuration)",
