@@ -27,3 +27,14 @@ def _scoping_guard_for_tests(django_test_environment):
     from core.access import allow_unscoped_reads_in_tests
 
     allow_unscoped_reads_in_tests()
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request through the test client leaves its language active in the thread (LocaleMiddleware
+    never switches back): without this, a test's strings depend on which test ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
