@@ -457,12 +457,6 @@ class AggregateScope:
     def __bool__(self) -> bool:
         return self.level is not None
 
-    def includes_centre(self, centre_id) -> bool:
-        return str(centre_id) in {str(pk) for pk in self.centre_ids}
-
-    def includes_country(self, country_id) -> bool:
-        return str(country_id) in {str(pk) for pk in self.country_ids}
-
 
 def aggregate_scope(user, code: str | None = None) -> AggregateScope:
     """Whose aggregates the user may see for ``code`` (``Perm.STATS_CENTRE``, ``STATS_COUNTRY`` or

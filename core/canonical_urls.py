@@ -110,13 +110,20 @@ def _canonical_host(host: str) -> str:
     return ascii_host
 
 
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the internet: not private, local, reserved or multicast. An
+    IPv4-mapped IPv6 address is judged as the IPv4 address it carries. (Reported URLs and webhook
+    destinations both use this one rule.)"""
+    target = getattr(address, "ipv4_mapped", None) or address
+    return target.is_global and not target.is_multicast
+
+
 def _public_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
         raise InvalidURL(URL_UNREADABLE)
-    mapped = getattr(address, "ipv4_mapped", None)
-    if not (mapped or address).is_global or address.is_multicast:
+    if not is_public_address(address):
         raise InvalidURL(URL_PRIVATE)
     return address
 

@@ -75,11 +75,6 @@ def roles_with(code: str) -> list[str]:
     return [role for role in Role.ALL if code in permissions_for_role(role)]
 
 
-def all_codes() -> frozenset[str]:
-    """Every code some role grants."""
-    return frozenset().union(*(permissions_for_role(role) for role in Role.ALL))
-
-
 def role_requires_mfa(role: str) -> bool:
     return bool(permissions_for_role(role) & _sensitive)
 

@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.canonical_urls import is_public_address
 from notify.models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def _allowed(name: str) -> bool:
     value = getattr(settings, f"NOTIFY_WEBHOOK_{name}", None)
-    if value is None:  # the former name, until deployments have renamed it
+    if value is None:  # the former name, for a settings module that still sets it
         value = getattr(settings, f"REFERRALS_WEBHOOK_{name}", None)
     return settings.DEBUG if value is None else bool(value)
 
@@ -93,10 +94,8 @@ def resolve(host: str, port: int) -> list[str]:
 
 
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    # A scoped IPv6 address (fe80::1%eth0) is judged without its zone.
+    return is_public_address(ipaddress.ip_address(address.split("%", 1)[0]))
 
 
 @dataclass(frozen=True)
