@@ -40,12 +40,12 @@ def contacts_in(centre, start: date, end: date) -> QuerySet[Contact]:
     )
 
 
-def _counts(contacts: QuerySet[Contact], field: str) -> dict:
+def counts_by(contacts: QuerySet[Contact], field: str) -> dict:
     return {row[field]: row["n"] for row in contacts.values(field).annotate(n=Count("id")).order_by(field)}
 
 
 def _dimension(rows: list, section: str, contacts, field: str, choices) -> None:
-    counts = _counts(contacts, field)
+    counts = counts_by(contacts, field)
     for value, label in choices:
         rows.append([section, str(label), "", counts.get(value, 0)])
     unset = counts.get("", 0)
@@ -67,7 +67,7 @@ def chi_rows(centre, year: int) -> list[list]:
     _dimension(rows, "contact kind", contacts, "kind", ContactKind.choices)
     _dimension(rows, "channel", counselling, "channel", Channel.choices)
     _dimension(rows, "who contacted", counselling, "caller_role", CallerRole.choices)
-    ages = _counts(counselling, "age")
+    ages = counts_by(counselling, "age")
     for age in range(0, 18):
         rows.append(["age", str(age), "", ages.get(age, 0)])
     rows.append(["age", "18+", "", sum(n for age, n in ages.items() if age is not None and age >= 18)])
@@ -90,7 +90,7 @@ def insafe_rows(centre, year: int, quarter: int) -> list[list]:
     rows: list[list] = [["section", "category", "subcategory", "count"]]
     rows.append(["contacts", "all", "", contacts.count()])
     _dimension(rows, "channel", contacts, "channel", Channel.choices)
-    bands = _counts(contacts, "age_band")
+    bands = counts_by(contacts, "age_band")
     for group, members in INSAFE_AGE_GROUPS:
         rows.append(["age group", group, "", sum(bands.get(band, 0) for band in members)])
     rows.append(["age group", "unknown", "", bands.get(AgeBand.UNKNOWN, 0) + bands.get("", 0)])

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import register_figures
-from helpline.exports import _counts, contacts_in
+from helpline.exports import contacts_in, counts_by
 from helpline.models import ContactKind
 
 FIGURES = (
@@ -25,14 +25,14 @@ def provide(centre_id, start: date, end: date) -> dict:
     """Both dates included (the provider contract); the exports take the end as excluded."""
     contacts = contacts_in(centre_id, start, end + timedelta(days=1))
     counselling = contacts.filter(kind=ContactKind.COUNSELLING)
-    by_kind = _counts(contacts, "kind")
+    by_kind = counts_by(contacts, "kind")
     return {
         "contacts": sum(by_kind.values()),
         "counselling": by_kind.get(ContactKind.COUNSELLING, 0),
         "by_kind": by_kind,
-        "by_channel": _counts(counselling, "channel"),
-        "by_age_band": _counts(counselling, "age_band"),
-        "by_gender": _counts(counselling, "gender"),
+        "by_channel": counts_by(counselling, "channel"),
+        "by_age_band": counts_by(counselling, "age_band"),
+        "by_gender": counts_by(counselling, "gender"),
     }
 
 

@@ -116,6 +116,7 @@ OK = Status(200, "OK")
 UNAUTHORIZED = Status(401, "UNAUTHORIZED")
 FORBIDDEN = Status(403, "FORBIDDEN")
 NOT_FOUND = Status(404, "NOT_FOUND")
+INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 NOT_ALLOWED = Status(405, "NOT_ALLOWED")
 # The admin sends people to its own login URL, which forwards to ours (tested on its own).
 LOGIN = Redirect(to=("accounts:login", "admin:login"), label="LOGIN (redirect to sign-in)")

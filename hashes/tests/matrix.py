@@ -4,6 +4,7 @@ import uuid
 
 from core.tests.matrix import (
     FORBIDDEN,
+    INVALID,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -16,8 +17,6 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
-INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
-INVALID = Status(422, "INVALID")
 
 # Holders of HashesPerm.VIEW somewhere.
 VIEWERS = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")

@@ -7,6 +7,7 @@ counsellor 404 on every record of Albania.
 
 from core.tests.matrix import (
     FORBIDDEN,
+    INVALID,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -162,7 +163,6 @@ ROUTES = {
 }
 
 CREATED = Status(201, "CREATED")
-INVALID = Status(422, "INVALID")
 
 
 def _api(outcome, users=LOGGERS, object_kwargs=None) -> Expect:

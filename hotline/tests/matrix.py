@@ -2,6 +2,7 @@
 
 from core.tests.matrix import (
     FORBIDDEN,
+    INVALID,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -15,8 +16,6 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
-INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
-INVALID = Status(422, "INVALID")
 
 VIEWERS = ("al_analyst", "al_supervisor", "al_manager", "mk_analyst", "mk_manager")
 

@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from core.tests.matrix import (
     FORBIDDEN,
+    INVALID,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -22,7 +23,6 @@ from core.tests.matrix import (
 )
 
 BAD_REQUEST = Status(400, "BAD_REQUEST")
-INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 UNPROCESSABLE = Status(422, "UNPROCESSABLE")
 # Readers of Albania's assessments: every member of an Albanian centre, the state viewer, the coordinator.
 AL_READERS = ("al_analyst", "al_counsellor", "al_supervisor", "al_manager", "al_auditor", "state_viewer", "coordinator")

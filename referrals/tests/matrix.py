@@ -7,6 +7,7 @@ Albania) gets 404, as a third centre must.
 
 from core.tests.matrix import (
     FORBIDDEN,
+    INVALID,
     LOGIN,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -26,7 +27,6 @@ STAFF = HOTLINE_STAFF + HELPLINE_STAFF
 # Who works a service somewhere (hotline.assess or helpline.log): steps, sending, requests.
 WORKERS = ("al_analyst", "al_supervisor", "mk_analyst", "al_counsellor", "mk_counsellor")
 BAD_REQUEST = Status(400, "BAD_REQUEST")
-INVALID = Status(422, "INVALID")  # the API's answer to input it refuses
 CONFLICT = Status(409, "CONFLICT")
 # Staff of a service who do not see a referral of Albania's hotline to Serbia.
 NOT_THEIRS = each(NOT_FOUND, "al_counsellor", "mk_analyst", "mk_manager", "mk_counsellor")
